@@ -1,0 +1,42 @@
+using SmartRules.Domain.Customers;
+
+namespace SmartRules.Domain.Audit;
+
+/// <summary>The fields that differ between two snapshots of one customer, for audit entries.</summary>
+public static class SnapshotDiff
+{
+    public static IReadOnlyList<FieldChange> Between(CustomerSnapshot before, CustomerSnapshot after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (before == after) return [];
+        var changes = new List<FieldChange>();
+        if (before.Name != after.Name) changes.Add(new("name", before.Name, after.Name));
+        if (before.OutstandingAmount != after.OutstandingAmount) changes.Add(new("outstandingAmount", before.OutstandingAmount, after.OutstandingAmount));
+        if (before.DueAmount != after.DueAmount) changes.Add(new("dueAmount", before.DueAmount, after.DueAmount));
+        if (before.OverdueAmount != after.OverdueAmount) changes.Add(new("overdueAmount", before.OverdueAmount, after.OverdueAmount));
+        if (before.Rating != after.Rating) changes.Add(new("rating", RatingName(before.Rating), RatingName(after.Rating)));
+        if (before.AveragePaymentDelayDays != after.AveragePaymentDelayDays) changes.Add(new("averagePaymentDelayDays", before.AveragePaymentDelayDays, after.AveragePaymentDelayDays));
+        if (!before.CustomFields.Equals(after.CustomFields)) AddCustomFieldChanges(before.CustomFields, after.CustomFields, changes);
+        if (!before.AssignedUsers.Equals(after.AssignedUsers)) changes.Add(new("assignedUsers", before.AssignedUsers.ToArray(), after.AssignedUsers.ToArray()));
+        if (before.Workflow != after.Workflow) changes.Add(new("workflow", before.Workflow, after.Workflow));
+        if (before.PaymentMethods != after.PaymentMethods) changes.Add(new("paymentMethods", PaymentMethodNames.ToNames(before.PaymentMethods), PaymentMethodNames.ToNames(after.PaymentMethods)));
+        if (before.Excluded != after.Excluded) changes.Add(new("excluded", before.Excluded, after.Excluded));
+        return changes;
+    }
+
+    private static string? RatingName(Rating? rating) => rating is { } r ? Ratings.Name(r) : null;
+
+    private static void AddCustomFieldChanges(CustomFields before, CustomFields after, List<FieldChange> changes)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (name, _) in before) names.Add(name);
+        foreach (var (name, _) in after) names.Add(name);
+        foreach (var name in names)
+        {
+            var old = before[name];
+            var now = after[name];
+            if (!string.Equals(old, now, StringComparison.Ordinal)) changes.Add(new("customFields." + name, old, now));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using SmartRules.Domain.Customers;
+using SmartRules.Domain.Directory;
+using SmartRules.Domain.Rules;
+using SmartRules.Domain.Rules.Triggers;
+
+namespace SmartRules.Domain.Evaluation;
+
+/// <summary>
+/// A tenant's active rules in rule-set order, compiled once, and the evaluator that runs them on a change.
+/// <para>
+/// Evaluation runs in rounds. In round 1 every rule is judged on the state after the external change, its trigger
+/// comparing that state with the state before the change. The matching rules then act in rule-set order on a
+/// working copy: the first rule to set a single-valued property (the workflow) wins it for the round, later ones
+/// are audited as having lost the conflict; when a rule excludes the customer the rest of the round is skipped and
+/// no further round runs. If the round changed the customer, round 2 judges the rules that have not yet matched on
+/// the new state, comparing it with the state at the start of round 1, and so on. A rule matches at most once per
+/// external change (losing a conflict uses that chance up), so there are at most as many rounds as rules and the
+/// cascade always terminates.
+/// </para>
+/// Immutable and thread-safe: one instance serves every customer grain of a tenant on a silo.
+/// </summary>
+public sealed class CompiledRuleSet
+{
+    public const int MaxRules = 1_000;
+
+    public static readonly CompiledRuleSet Empty = new(0, []);
+
+    private readonly CompiledRule[] _rules;
+
+    public CompiledRuleSet(long version, IEnumerable<CompiledRule> activeRulesInOrder)
+    {
+        ArgumentNullException.ThrowIfNull(activeRulesInOrder);
+        _rules = [.. activeRulesInOrder];
+        if (_rules.Length > MaxRules) throw new ArgumentException($"A rule set holds at most {MaxRules} rules.", nameof(activeRulesInOrder));
+        Version = version;
+    }
+
+    /// <summary>The version of the tenant's rule set this was compiled from.</summary>
+    public long Version { get; }
+
+    public IReadOnlyList<CompiledRule> Rules => _rules;
+
+    /// <summary>
+    /// Runs the rules on one external change from <paramref name="before"/> to <paramref name="after"/>
+    /// (<paramref name="created"/>: the change created the customer, and <paramref name="before"/> is then
+    /// <see cref="CustomerSnapshot.BeforeCreation"/>). Allocates nothing when no rule matches.
+    /// </summary>
+    public Evaluation Evaluate(CustomerSnapshot before, CustomerSnapshot after, bool created, ITenantDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(directory);
+        var rules = _rules;
+        var changed = !ReferenceEquals(before, after) && !before.Equals(after);
+        if (rules.Length == 0 || before.Excluded || (!created && !changed))
+        {
+            return Evaluation.NothingMatched(after);
+        }
+
+        Span<ulong> used = stackalloc ulong[(rules.Length + 63) >> 6];
+        List<int>? matched = null;
+        EvaluationLog? log = null;
+        var previous = before;
+        var current = after;
+        for (var number = 1; ; number++)
+        {
+            matched?.Clear();
+            var round = new RoundContext(previous, current, number, created, changed);
+            for (var i = 0; i < rules.Length; i++)
+            {
+                if ((used[i >> 6] & (1UL << i)) != 0) continue;
+                var rule = rules[i];
+                if (rule.Trigger.Fires(round) && rule.ConditionsHold(current)) (matched ??= []).Add(i);
+            }
+
+            if (matched is null || matched.Count == 0) break;
+            log ??= new EvaluationLog();
+            log.Rounds = number;
+            var next = ApplyRound(rules, matched, used, current, directory, log);
+            if (next.Excluded || next.Equals(current))
+            {
+                current = next;
+                break;
+            }
+
+            previous = current;
+            current = next;
+            changed = true;
+        }
+
+        return log is null ? Evaluation.NothingMatched(after) : log.ToEvaluation(current);
+    }
+
+    private static CustomerSnapshot ApplyRound(CompiledRule[] rules, List<int> matched, Span<ulong> used, CustomerSnapshot start, ITenantDirectory directory, EvaluationLog log)
+    {
+        var state = start;
+        CompiledRule? workflowWinner = null;
+        CompiledRule? excludedBy = null;
+        foreach (var index in matched)
+        {
+            used[index >> 6] |= 1UL << index;
+            var rule = rules[index];
+            if (excludedBy is not null)
+            {
+                log.Skipped(rule, $"customer excluded earlier in this round by rule '{excludedBy.Name}' ({excludedBy.Id})");
+                continue;
+            }
+
+            var conflictKey = rule.Action.ConflictKey;
+            if (conflictKey is not null && workflowWinner is not null)
+            {
+                log.Skipped(rule, $"lost a conflict: rule '{workflowWinner.Name}' ({workflowWinner.Id}), earlier in the rule set, set the {conflictKey} in this round");
+                continue;
+            }
+
+            var effect = rule.Action.Apply(state, directory, rule);
+            if (!effect.TookEffect)
+            {
+                log.Skipped(rule, effect.Note ?? "the action could not be carried out");
+                continue;
+            }
+
+            if (conflictKey is not null) workflowWinner = rule;
+            log.Fired(rule, state, effect.State, effect.Note, effect.Notification);
+            state = effect.State;
+            if (state.Excluded) excludedBy = rule;
+        }
+
+        return state;
+    }
+}

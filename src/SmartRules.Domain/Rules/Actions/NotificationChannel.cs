@@ -1,0 +1,8 @@
+namespace SmartRules.Domain.Rules.Actions;
+
+public enum NotificationChannel
+{
+    Email,
+    Webhook,
+    InApp,
+}

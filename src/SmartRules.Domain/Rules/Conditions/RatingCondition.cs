@@ -1,0 +1,22 @@
+using SmartRules.Domain.Customers;
+
+namespace SmartRules.Domain.Rules.Conditions;
+
+/// <summary>
+/// The rating is one of a set (<c>isOneOf</c>), at least or at most a rating (A is best). Every form compiles to
+/// the set of ratings it accepts. Unrated matches no rating condition.
+/// </summary>
+public sealed class RatingCondition : Condition
+{
+    private readonly int _acceptedRanks;
+
+    internal RatingCondition(string @operator, IEnumerable<Rating> accepted)
+        : base("rating", @operator)
+    {
+        foreach (var rating in accepted) _acceptedRanks |= 1 << (int)rating;
+    }
+
+    public bool Accepts(Rating rating) => (_acceptedRanks & (1 << (int)rating)) != 0;
+
+    public override bool Matches(CustomerSnapshot customer) => customer.Rating is { } rating && Accepts(rating);
+}

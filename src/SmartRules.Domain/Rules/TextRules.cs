@@ -1,0 +1,29 @@
+namespace SmartRules.Domain.Rules;
+
+/// <summary>Limits and checks shared by every text a client puts into a rule.</summary>
+public static class TextRules
+{
+    public const int MaxNameLength = 200;
+    public const int MaxFieldNameLength = 200;
+    public const int MaxValueLength = 2_000;
+    public const int MaxTemplateLength = 20_000;
+
+    public static bool HasControlCharacters(string text) => text.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || text.Contains('\u007f', StringComparison.Ordinal);
+
+    /// <summary>Why <paramref name="text"/> is not a usable name (rule, custom field), or <c>null</c> when it is.</summary>
+    public static string? NameProblem(string? text, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return "is required and must not be blank";
+        if (text.Length > maxLength) return $"must be at most {maxLength} characters (got {text.Length})";
+        if (HasControlCharacters(text)) return "must not contain control characters";
+        return null;
+    }
+
+    /// <summary>Why <paramref name="text"/> is not a usable value to compare with, or <c>null</c> when it is.</summary>
+    public static string? ValueProblem(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "must not be empty (an empty field never contains anything)";
+        if (text.Length > MaxValueLength) return $"must be at most {MaxValueLength} characters (got {text.Length})";
+        return null;
+    }
+}

@@ -1,0 +1,19 @@
+using SmartRules.Domain.Customers;
+
+namespace SmartRules.Domain.Rules.Triggers;
+
+/// <summary>Fires when the customer was created, or when any of its properties changed in the round.</summary>
+public sealed class CustomerCreatedOrUpdatedTrigger : Trigger
+{
+    public static readonly CustomerCreatedOrUpdatedTrigger Instance = new();
+
+    private CustomerCreatedOrUpdatedTrigger()
+    {
+    }
+
+    public override TriggerType Type => TriggerType.CustomerCreatedOrUpdated;
+
+    internal override bool Fires(in RoundContext round) => round.Changed || (round.Number == 1 && round.Created);
+
+    public override bool HoldsForExisting(CustomerSnapshot customer) => true;
+}

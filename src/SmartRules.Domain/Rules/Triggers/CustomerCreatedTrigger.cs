@@ -1,0 +1,19 @@
+using SmartRules.Domain.Customers;
+
+namespace SmartRules.Domain.Rules.Triggers;
+
+/// <summary>Fires once, in the first round after the change that created the customer.</summary>
+public sealed class CustomerCreatedTrigger : Trigger
+{
+    public static readonly CustomerCreatedTrigger Instance = new();
+
+    private CustomerCreatedTrigger()
+    {
+    }
+
+    public override TriggerType Type => TriggerType.CustomerCreated;
+
+    internal override bool Fires(in RoundContext round) => round.Number == 1 && round.Created;
+
+    public override bool HoldsForExisting(CustomerSnapshot customer) => true;
+}
