@@ -1,4 +1,4 @@
-using SmartRules.Domain.Directory;
+using SmartRules.Domain.Tenants;
 using SmartRules.Domain.Rules;
 
 namespace SmartRules.Domain.Customers;

@@ -1,6 +1,6 @@
 using SmartRules.Domain.Audit;
 using SmartRules.Domain.Customers;
-using SmartRules.Domain.Directory;
+using SmartRules.Domain.Tenants;
 
 namespace SmartRules.Domain.Evaluation;
 

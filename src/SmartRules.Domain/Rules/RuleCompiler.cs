@@ -1,5 +1,5 @@
 using SmartRules.Domain.Customers;
-using SmartRules.Domain.Directory;
+using SmartRules.Domain.Tenants;
 using SmartRules.Domain.Rules.Actions;
 using SmartRules.Domain.Rules.Conditions;
 using SmartRules.Domain.Rules.Definitions;

@@ -1,5 +1,5 @@
 using SmartRules.Domain.Customers;
-using SmartRules.Domain.Directory;
+using SmartRules.Domain.Tenants;
 
 namespace SmartRules.Domain.Rules.Actions;
 

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 
-namespace SmartRules.Domain.Directory;
+namespace SmartRules.Domain.Tenants;
 
 /// <summary>An immutable directory snapshot: lookups without allocation, safe to share between threads.</summary>
 public sealed class TenantDirectory : ITenantDirectory

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace SmartRules.Domain.Directory;
+namespace SmartRules.Domain.Tenants;
 
 /// <summary>
 /// What the rules need of a tenant's directory: its users (by e-mail, compared case-insensitively) and its
