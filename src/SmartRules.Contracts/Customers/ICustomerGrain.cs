@@ -1,0 +1,18 @@
+namespace SmartRules.Contracts.Customers;
+
+/// <summary>One customer of one tenant; key: <see cref="CustomerKey.Format"/>.</summary>
+[Alias("SmartRules.ICustomerGrain")]
+public interface ICustomerGrain : IGrainWithStringKey
+{
+    /// <summary>Applies one external change, runs the rules, and answers once the result is durable.</summary>
+    [Alias("Apply")]
+    Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update);
+
+    /// <summary>The customer, or <c>null</c> when it does not exist.</summary>
+    [Alias("Get")]
+    Task<CustomerView?> GetAsync();
+
+    /// <summary>The most recent audit entries kept with the grain, oldest first (the full trail is in the audit table).</summary>
+    [Alias("RecentAudit")]
+    Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync();
+}

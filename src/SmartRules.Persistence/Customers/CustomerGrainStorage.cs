@@ -1,0 +1,85 @@
+using System.Globalization;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Storage;
+using SmartRules.Contracts.Customers;
+using SmartRules.Domain.Customers;
+
+namespace SmartRules.Persistence.Customers;
+
+/// <summary>
+/// The grain storage provider of customer grains (name <see cref="Name"/>): a row of <c>customers</c> per grain,
+/// read directly and written through the <see cref="CustomerWriteBatcher"/>. The ETag is the row's version; a write
+/// whose ETag does not match the row fails with <see cref="InconsistentStateException"/> and changes nothing.
+/// </summary>
+public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWriteBatcher batcher, TimeProvider time) : IGrainStorage
+{
+    public const string Name = "customers";
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var state = StateOf(grainState);
+        var (tenantId, customerId) = CustomerKey.Parse(grainId.Key.ToString()!);
+        await using var command = dataSource.CreateCommand(CustomerSql.Read);
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        command.Parameters.AddWithValue("customer_id", customerId);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        if (!await reader.ReadAsync().ConfigureAwait(false))
+        {
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+
+        state.Customer = new CustomerSnapshot
+        {
+            Id = customerId,
+            Name = reader.IsDBNull(0) ? null : reader.GetString(0),
+            OutstandingAmount = reader.GetDecimal(1),
+            DueAmount = reader.GetDecimal(2),
+            OverdueAmount = reader.GetDecimal(3),
+            Rating = reader.IsDBNull(4) ? null : Ratings.TryParse(reader.GetString(4), out var rating) ? rating : null,
+            AveragePaymentDelayDays = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
+            CustomFields = CustomerJson.ReadCustomFields(reader.GetString(6)),
+            AssignedUsers = UserSet.From(CustomerJson.ReadStrings(reader.GetString(7))),
+            Workflow = reader.IsDBNull(8) ? null : reader.GetString(8),
+            PaymentMethods = CustomerJson.ReadStrings(reader.GetString(9))
+                .Aggregate(PaymentMethods.None, (all, n) => PaymentMethodNames.TryParse(n, out var m) ? all | m : all),
+            Excluded = reader.GetBoolean(10),
+        };
+        state.LastSequence = reader.IsDBNull(11) ? null : reader.GetInt64(11);
+        state.Version = reader.GetInt64(12);
+        CustomerJson.ReadExtra(reader.GetString(13), state);
+        grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var state = StateOf(grainState);
+        var (tenantId, customerId) = CustomerKey.Parse(grainId.Key.ToString()!);
+        var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
+        var write = new CustomerWrite(tenantId, customerId, expected, state, time.GetUtcNow());
+        if (!await batcher.WriteAsync(write).ConfigureAwait(false))
+        {
+            throw new InconsistentStateException(
+                $"Customer {tenantId}/{customerId} was changed elsewhere (expected version {expected}).",
+                storedEtag: "unknown",
+                currentEtag: grainState.ETag);
+        }
+
+        state.Version = write.NewVersion;
+        state.PendingAudit = [];
+        state.PendingOutbox = [];
+        grainState.ETag = write.NewVersion.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    /// <summary>Customers are never deleted: an excluded customer keeps its row and history.</summary>
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        throw new NotSupportedException("Customer state is never cleared; exclusion keeps the customer and its history.");
+
+    private static CustomerState StateOf<T>(IGrainState<T> grainState) =>
+        grainState.State as CustomerState
+        ?? throw new NotSupportedException($"The '{Name}' storage holds {nameof(CustomerState)} only, not {typeof(T).Name}.");
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SmartRules.Contracts.Customers;
+using SmartRules.Domain.Customers;
+
+namespace SmartRules.Persistence.Customers;
+
+/// <summary>How the jsonb columns of <c>customers</c> are written and read.</summary>
+internal static class CustomerJson
+{
+    public static string CustomFields(CustomFields fields)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in fields) json[name] = value;
+        return json.ToJsonString();
+    }
+
+    public static CustomFields ReadCustomFields(string json) =>
+        Domain.Customers.CustomFields.From(JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? []);
+
+    public static string Strings(IEnumerable<string> values) => JsonSerializer.Serialize(values);
+
+    public static string[] ReadStrings(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
+
+    public static string Extra(CustomerState state) => JsonSerializer.Serialize(new ExtraColumn(state.RecentAudit, state.AppliedBackfills));
+
+    public static void ReadExtra(string json, CustomerState state)
+    {
+        var extra = JsonSerializer.Deserialize<ExtraColumn>(json);
+        state.RecentAudit = extra?.RecentAudit ?? [];
+        state.AppliedBackfills = extra?.AppliedBackfills ?? [];
+    }
+
+    private sealed record ExtraColumn(List<AuditRecord>? RecentAudit, List<string>? AppliedBackfills);
+}

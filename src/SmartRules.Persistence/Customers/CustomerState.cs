@@ -1,0 +1,45 @@
+using SmartRules.Contracts.Customers;
+using SmartRules.Domain.Customers;
+using SmartRules.Persistence.Notifications;
+
+namespace SmartRules.Persistence.Customers;
+
+/// <summary>
+/// A customer grain's persistent state, stored as one row of <c>customers</c> by <see cref="CustomerGrainStorage"/>.
+/// The grain treats it as a value: it builds the next state, writes it, and keeps the previous one if the write fails.
+/// <see cref="PendingAudit"/> and <see cref="PendingOutbox"/> are written in the same statement as the row and then
+/// emptied, so a change, its audit entries and its notifications are durable together or not at all.
+/// </summary>
+public sealed class CustomerState
+{
+    /// <summary>How many audit entries the grain keeps; the rest is in <c>customer_audit</c>.</summary>
+    public const int RecentAuditLimit = 5;
+
+    /// <summary><c>null</c> until the customer is created.</summary>
+    public CustomerSnapshot? Customer { get; set; }
+
+    /// <summary>The highest <c>sequence</c> applied, if the client sends sequences.</summary>
+    public long? LastSequence { get; set; }
+
+    /// <summary>The committed version of the row: 0 before the first write, then +1 per write.</summary>
+    public long Version { get; set; }
+
+    public List<AuditRecord> RecentAudit { get; set; } = [];
+
+    /// <summary>Backfills whose action this customer has already received (issue #6).</summary>
+    public List<string> AppliedBackfills { get; set; } = [];
+
+    public List<AuditRecord> PendingAudit { get; set; } = [];
+
+    public List<OutboxMessage> PendingOutbox { get; set; } = [];
+
+    /// <summary>A copy to build the next state on; pending lists start empty.</summary>
+    public CustomerState Next() => new()
+    {
+        Customer = Customer,
+        LastSequence = LastSequence,
+        Version = Version,
+        RecentAudit = RecentAudit,
+        AppliedBackfills = AppliedBackfills,
+    };
+}

@@ -1,0 +1,48 @@
+using Npgsql;
+using NpgsqlTypes;
+using SmartRules.Persistence.Notifications;
+
+namespace SmartRules.Persistence.Customers;
+
+/// <summary>The outbox rows of one batch, as the column arrays the batch statement unnests.</summary>
+internal sealed class OutboxColumns
+{
+    private readonly List<string> _tenant = [];
+    private readonly List<Guid> _id = [];
+    private readonly List<string> _customer = [];
+    private readonly List<string> _ruleId = [];
+    private readonly List<int> _ruleVersion = [];
+    private readonly List<string> _channel = [];
+    private readonly List<string> _recipient = [];
+    private readonly List<string?> _subject = [];
+    private readonly List<string> _body = [];
+    private readonly List<DateTime> _createdAt = [];
+
+    public void Add(OutboxMessage message)
+    {
+        _tenant.Add(message.TenantId);
+        _id.Add(message.Id);
+        _customer.Add(message.CustomerId);
+        _ruleId.Add(message.RuleId);
+        _ruleVersion.Add(message.RuleVersion);
+        _channel.Add(message.Channel);
+        _recipient.Add(message.Recipient);
+        _subject.Add(message.Subject);
+        _body.Add(message.Body);
+        _createdAt.Add(message.CreatedAt.UtcDateTime);
+    }
+
+    public void AddParameters(NpgsqlParameterCollection p)
+    {
+        p.Add(new NpgsqlParameter<string[]>("o_tenant_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _tenant] });
+        p.Add(new NpgsqlParameter<Guid[]>("o_id", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = [.. _id] });
+        p.Add(new NpgsqlParameter<string[]>("o_customer_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _customer] });
+        p.Add(new NpgsqlParameter<string[]>("o_rule_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _ruleId] });
+        p.Add(new NpgsqlParameter<int[]>("o_rule_version", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. _ruleVersion] });
+        p.Add(new NpgsqlParameter<string[]>("o_channel", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _channel] });
+        p.Add(new NpgsqlParameter<string[]>("o_recipient", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _recipient] });
+        p.Add(new NpgsqlParameter<string?[]>("o_subject", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _subject] });
+        p.Add(new NpgsqlParameter<string[]>("o_body", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _body] });
+        p.Add(new NpgsqlParameter<DateTime[]>("o_created_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. _createdAt] });
+    }
+}
