@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Text;
+using SmartRules.Contracts;
+using SmartRules.Contracts.Customers;
+using SmartRules.Domain.Customers;
+using SmartRules.Domain.Evaluation;
+using SmartRules.Domain.Rules;
+using SmartRules.Grains.Notifications;
+using SmartRules.Grains.Tenants;
+using SmartRules.Persistence.Customers;
+using SmartRules.Persistence.Notifications;
+
+namespace SmartRules.Grains.Customers;
+
+/// <summary>
+/// One customer of one tenant. It applies each update with the merge and sequence rules of the contract, runs the
+/// tenant's rules through <see cref="CustomerProcessor"/>, applies their actions to itself, renders the notifications
+/// they ask for, and answers only after the new state, its audit entries and its outbox rows are committed together
+/// by the group-commit store. An excluded customer refuses every later update.
+/// </summary>
+public sealed class CustomerGrain(
+    [PersistentState("customer", GrainStorageNames.Customers)] IPersistentState<CustomerState> state,
+    TenantRuntimeCache tenants,
+    NotificationRenderer renderer,
+    TimeProvider time) : Grain, ICustomerGrain
+{
+    public async Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
+        var current = state.State;
+
+        if (update.Sequence is { } sequence && current.LastSequence is { } last && sequence <= last)
+        {
+            return Answer(CustomerUpdateStatus.Stale, current, []);
+        }
+
+        if (current.Customer is { Excluded: true })
+        {
+            return Answer(CustomerUpdateStatus.Excluded, current, []);
+        }
+
+        var tenant = await tenants.GetAsync(tenantId);
+        var problems = new List<FieldProblem>();
+        var domainUpdate = update.ToDomain(problems);
+        problems.AddRange(CustomerUpdateChecks.Check(domainUpdate, tenant.Directory, tenant.RatingSource, out domainUpdate).Select(p => new FieldProblem(p.Path, p.Message)));
+        if (problems.Count > 0)
+        {
+            return new CustomerUpdateResult(CustomerUpdateStatus.Invalid, current.Customer?.ToView(current.Version), [], problems);
+        }
+
+        var outcome = CustomerProcessor.Apply(current.Customer, customerId, domainUpdate, tenant.Rules, tenant.Directory, tenant.RatingSource);
+        var next = current.Next();
+        if (update.Sequence is { } applied) next.LastSequence = applied;
+
+        if (!outcome.Changed)
+        {
+            // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
+            if (next.LastSequence != current.LastSequence) await WriteAsync(current, next);
+            return Answer(CustomerUpdateStatus.Unchanged, state.State, []);
+        }
+
+        var now = time.GetUtcNow();
+        next.Customer = outcome.Customer;
+        next.PendingAudit = [.. outcome.Audit.Select(entry => entry.ToRecord(now))];
+        next.RecentAudit = [.. current.RecentAudit.Concat(next.PendingAudit).TakeLast(CustomerState.RecentAuditLimit)];
+        var newVersion = current.Version + 1;
+        for (var i = 0; i < outcome.Notifications.Count; i++)
+        {
+            var n = outcome.Notifications[i];
+            next.PendingOutbox.Add(new OutboxMessage(
+                FiringKey(tenantId, customerId, newVersion, n.RuleId, i),
+                tenantId,
+                customerId,
+                n.RuleId,
+                n.RuleVersion,
+                RuleVocabulary.Name(n.Channel),
+                n.Recipient,
+                n.SubjectTemplate is null ? null : renderer.Render(n.SubjectTemplate, n.Customer),
+                renderer.Render(n.BodyTemplate, n.Customer),
+                now));
+        }
+
+        await WriteAsync(current, next);
+        var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
+        return Answer(status, state.State, outcome.Firings);
+    }
+
+    public Task<CustomerView?> GetAsync() =>
+        Task.FromResult(state.State.Customer?.ToView(state.State.Version));
+
+    public Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync() =>
+        Task.FromResult<IReadOnlyList<AuditRecord>>(state.State.RecentAudit);
+
+    private async Task WriteAsync(CustomerState current, CustomerState next)
+    {
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not acknowledged. Whether the database kept the write is unknown (a lost reply after a commit), so the
+            // grain forgets everything and reloads on its next call; a retry with the same sequence is then stale.
+            state.State = current;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private static CustomerUpdateResult Answer(CustomerUpdateStatus status, CustomerState state, IReadOnlyList<RuleFiring> firings) =>
+        new(status, state.Customer?.ToView(state.Version), [.. firings.Select(f => f.ToContract())], []);
+
+    /// <summary>The firing's idempotency key: the same customer version and rule always give the same id.</summary>
+    private static Guid FiringKey(string tenantId, string customerId, long version, string ruleId, int index)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{tenantId}\n{customerId}\n{version}\n{ruleId}\n{index}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+}
