@@ -1,7 +1,7 @@
 namespace SmartRules.Contracts.Rules;
 
 /// <summary>
-/// A tenant's rule set (key: tenant id), the source of truth for its rules and their order. Every change is
+/// A tenant's rule set (key: <see cref="Tenants.TenantKey.Of"/>), the source of truth for its rules and their order. Every change is
 /// durable and has reached the rule cache of every active silo before the call returns, so an update that starts
 /// after a change was acknowledged evaluates the new rules.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace SmartRules.Contracts.Tenants;
 
 /// <summary>
-/// A tenant (key: tenant id): its name, the hashes of its API keys, its directory of users and workflows, and its
+/// A tenant (key: <see cref="Tenants.TenantKey.Of"/>): its name, the hashes of its API keys, its directory of users and workflows, and its
 /// settings. Directory changes reach every silo's cache before the call returns, like rule changes.
 /// </summary>
 [Alias("SmartRules.ITenantGrain")]

@@ -10,14 +10,14 @@ using SmartRules.Grains.Tenants;
 namespace SmartRules.Grains.Rules;
 
 /// <summary>
-/// The source of truth for a tenant's rules. Every change is validated against the tenant's directory, written, and
+/// The source of truth for a tenant's rules (key: <see cref="TenantKey"/>). Every change is validated against the tenant's directory, written, and
 /// pushed to every silo's cache before it is acknowledged; customer grains never call this grain per update.
 /// </summary>
 public sealed class RuleSetGrain(
     [PersistentState("rules", GrainStorageNames.Rules)] IPersistentState<RuleSetState> state,
     IGrainFactory grains) : Grain, IRuleSetGrain
 {
-    private string TenantId => this.GetPrimaryKeyString();
+    private string TenantId => TenantKey.TenantIdOf(this.GetPrimaryKeyString());
 
     public async Task<RuleChangeResult> CreateAsync(RuleDefinitionDto definition, bool active)
     {
@@ -95,7 +95,7 @@ public sealed class RuleSetGrain(
 
     private async Task<IReadOnlyList<FieldProblem>> ValidateAsync(RuleDefinitionDto definition)
     {
-        var snapshot = await grains.GetGrain<ITenantGrain>(TenantId).GetDirectoryAsync();
+        var snapshot = await grains.GetGrain<ITenantGrain>(TenantKey.Of(TenantId)).GetDirectoryAsync();
         var directory = new TenantDirectory(snapshot.Users.Select(u => u.Email), snapshot.Workflows.Select(w => w.Id));
         var problems = RuleCompiler.Validate(definition.ToDomain(), directory).Select(p => p.ToContract()).ToList();
         if (definition.Action is { Type: "sendNotification" } action)

@@ -81,6 +81,6 @@ public sealed class TenantGrain(
         }
 
         var snapshot = Snapshot();
-        await CachePublisher.PublishAsync(grains, cache => cache.DirectoryChangedAsync(this.GetPrimaryKeyString(), snapshot));
+        await CachePublisher.PublishAsync(grains, cache => cache.DirectoryChangedAsync(TenantKey.TenantIdOf(this.GetPrimaryKeyString()), snapshot));
     }
 }

@@ -57,8 +57,8 @@ public sealed partial class TenantRuntimeCache(IGrainFactory grains, TimeProvide
 
     private async Task<TenantRuntime> LoadAsync(string tenantId)
     {
-        var rules = grains.GetGrain<IRuleSetGrain>(tenantId).GetSnapshotAsync();
-        var directory = grains.GetGrain<ITenantGrain>(tenantId).GetDirectoryAsync();
+        var rules = grains.GetGrain<IRuleSetGrain>(TenantKey.Of(tenantId)).GetSnapshotAsync();
+        var directory = grains.GetGrain<ITenantGrain>(TenantKey.Of(tenantId)).GetDirectoryAsync();
         return Apply(tenantId, await rules, await directory);
     }
 
@@ -66,8 +66,8 @@ public sealed partial class TenantRuntimeCache(IGrainFactory grains, TimeProvide
     {
         try
         {
-            var rules = await grains.GetGrain<IRuleSetGrain>(tenantId).GetSnapshotAsync();
-            var directory = await grains.GetGrain<ITenantGrain>(tenantId).GetDirectoryAsync();
+            var rules = await grains.GetGrain<IRuleSetGrain>(TenantKey.Of(tenantId)).GetSnapshotAsync();
+            var directory = await grains.GetGrain<ITenantGrain>(TenantKey.Of(tenantId)).GetDirectoryAsync();
             var refreshed = Build(tenantId, rules, directory);
             _tenants.AddOrUpdate(tenantId, refreshed, (_, existing) =>
                 existing.RuleSet.Version > rules.Version || existing.DirectorySnapshot.Version > directory.Version ? existing : refreshed);

@@ -1,0 +1,38 @@
+using Npgsql;
+using SmartRules.Contracts.Customers;
+
+namespace SmartRules.Persistence.Audit;
+
+/// <summary>A customer's full audit trail, newest last, in pages.</summary>
+public sealed class AuditStore(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<AuditRecord>> ListAsync(string tenantId, string customerId, long afterEntryId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select at, kind, rule_id, rule_version, trigger, before::text, after::text, note
+            from customer_audit
+            where tenant_id = @tenant and customer_id = @customer and entry_id > @after
+            order by entry_id limit @limit
+            """);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("customer", customerId);
+        command.Parameters.AddWithValue("after", afterEntryId);
+        command.Parameters.AddWithValue("limit", limit);
+        var records = new List<AuditRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new AuditRecord(
+                reader.GetFieldValue<DateTimeOffset>(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetString(5),
+                reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return records;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Runtime.Hosting;
+using SmartRules.Grains;
+using SmartRules.Grains.Notifications;
+using SmartRules.Grains.Placement;
+using SmartRules.Grains.Tenants;
+using SmartRules.Persistence.Audit;
+using SmartRules.Persistence.Customers;
+using SmartRules.Persistence.Notifications;
+using SmartRules.Persistence.Schema;
+
+namespace SmartRules.Server.Hosting;
+
+/// <summary>
+/// Everything a SmartRules silo needs, in one place, used by the server and by the cluster tests alike: ADO.NET
+/// clustering and reminders on PostgreSQL, the stock ADO.NET storage for rule sets and tenants, the group-commit
+/// storage for customers, the per-silo tenant cache, and the notification dispatcher.
+/// </summary>
+public static class SiloConfiguration
+{
+    public static ISiloBuilder AddSmartRules(this ISiloBuilder silo, string connectionString, IConfiguration configuration)
+    {
+        var tuned = SmartRulesDatabase.Tune(connectionString);
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = SmartRulesDatabase.Invariant;
+            options.ConnectionString = tuned;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = SmartRulesDatabase.Invariant;
+            options.ConnectionString = tuned;
+        });
+        foreach (var name in new[] { GrainStorageNames.Rules, GrainStorageNames.Tenants })
+        {
+            silo.AddAdoNetGrainStorage(name, options =>
+            {
+                options.Invariant = SmartRulesDatabase.Invariant;
+                options.ConnectionString = tuned;
+            });
+        }
+
+        silo.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
+        silo.ConfigureServices(services =>
+        {
+            services.TryAddSingleton(TimeProvider.System);
+            services.AddSingleton(_ => new NpgsqlDataSourceBuilder(tuned).Build());
+            services.AddSingleton<SchemaMigrator>();
+            services.AddOptions<CustomerStoreOptions>().Bind(configuration.GetSection("SmartRules:CustomerStore"));
+            services.AddSingleton<CustomerWriteBatcher>();
+            services.AddSingleton<CustomerGrainStorage>();
+            services.AddGrainStorage(GrainStorageNames.Customers, (sp, _) => sp.GetRequiredService<CustomerGrainStorage>());
+            services.AddSingleton<TenantRuntimeCache>();
+            services.AddSingleton<NotificationRenderer>();
+            services.AddSingleton<OutboxStore>();
+            services.AddSingleton<AuditStore>();
+            services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("SmartRules:Notifications"));
+            services.AddHttpClient(NotificationDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+            services.AddHostedService<NotificationDispatcher>();
+        });
+        return silo;
+    }
+}

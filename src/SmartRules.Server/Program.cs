@@ -1,0 +1,36 @@
+using System.Net;
+using Orleans.Configuration;
+using SmartRules.Server.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var connectionString = builder.Configuration.GetConnectionString("SmartRules")
+    ?? throw new InvalidOperationException("Set ConnectionStrings:SmartRules (environment: ConnectionStrings__SmartRules) to an Npgsql connection string.");
+
+// Runs before the silo: an empty database gets the whole schema, Orleans tables included.
+builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+
+builder.UseOrleans(silo =>
+{
+    var orleans = builder.Configuration.GetSection("Orleans");
+    silo.Configure<ClusterOptions>(options =>
+    {
+        options.ClusterId = orleans["ClusterId"] ?? "smartrules";
+        options.ServiceId = orleans["ServiceId"] ?? "smartrules";
+    });
+    silo.ConfigureEndpoints(
+        IPAddress.Loopback,
+        orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
+        orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
+    silo.AddSmartRules(connectionString, builder.Configuration);
+});
+
+var app = builder.Build();
+
+// The HTTP API (issue #5) and ServiceDefaults (issue #7) come next; until then the host answers liveness only.
+app.MapGet("/alive", () => Results.Ok(new { status = "alive" }));
+
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;
