@@ -22,6 +22,7 @@ builder.UseOrleans(silo =>
         IPAddress.Loopback,
         orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
         orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
+    silo.UseSmartRulesClustering(connectionString);
     silo.AddSmartRules(connectionString, builder.Configuration);
 });
 

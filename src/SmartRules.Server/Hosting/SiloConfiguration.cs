@@ -19,14 +19,18 @@ namespace SmartRules.Server.Hosting;
 /// </summary>
 public static class SiloConfiguration
 {
-    public static ISiloBuilder AddSmartRules(this ISiloBuilder silo, string connectionString, IConfiguration configuration)
-    {
-        var tuned = SmartRulesDatabase.Tune(connectionString);
+    /// <summary>Membership on PostgreSQL through the stock ADO.NET clustering provider.</summary>
+    public static ISiloBuilder UseSmartRulesClustering(this ISiloBuilder silo, string connectionString) =>
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = SmartRulesDatabase.Invariant;
-            options.ConnectionString = tuned;
+            options.ConnectionString = SmartRulesDatabase.Tune(connectionString);
         });
+
+    /// <summary>Everything but membership, which in-process test clusters provide themselves.</summary>
+    public static ISiloBuilder AddSmartRules(this ISiloBuilder silo, string connectionString, IConfiguration configuration)
+    {
+        var tuned = SmartRulesDatabase.Tune(connectionString);
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = SmartRulesDatabase.Invariant;

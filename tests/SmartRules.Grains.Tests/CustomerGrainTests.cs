@@ -1,0 +1,162 @@
+using SmartRules.Contracts;
+using SmartRules.Contracts.Customers;
+using SmartRules.Contracts.Rules;
+using SmartRules.Contracts.Tenants;
+using SmartRules.Grains.Tests.Infrastructure;
+using static SmartRules.Grains.Tests.Infrastructure.RuleBuilders;
+
+namespace SmartRules.Grains.Tests;
+
+/// <summary>Customer grains on a two-silo cluster, persisted through the group-commit store on PostgreSQL.</summary>
+public sealed class CustomerGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private ICustomerGrain Customer(string tenant, string id) => fixture.Grains.GetGrain<ICustomerGrain>(CustomerKey.Format(tenant, id));
+
+    [Fact]
+    public async Task An_update_is_acknowledged_with_the_customer_after_its_rules_and_is_in_the_table()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var rule = await fixture.Grains.GetGrain<IRuleSetGrain>(TenantKey.Of(tenant)).CreateAsync(Rule("big", OutstandingExceeds(5000), Workflow("collections")), active: true);
+        Assert.Equal(RuleChangeStatus.Ok, rule.Status);
+
+        var created = await Customer(tenant, "c1").ApplyAsync(Outstanding(7000m, name: "Acme"));
+
+        Assert.Equal(CustomerUpdateStatus.Created, created.Status);
+        Assert.Equal("collections", created.Customer!.Workflow);
+        Assert.Equal([new FiredRule(rule.Rule!.Id, 1, "assignWorkflow")], created.FiredRules);
+        Assert.Equal(1, created.Customer.Version);
+        Assert.Equal("collections", await fixture.Database.ScalarAsync<string>(
+            "select workflow from customers where tenant_id = @t and customer_id = 'c1'", ("t", tenant)));
+        Assert.Equal(2L, await fixture.Database.ScalarAsync<long>(
+            "select count(*) from customer_audit where tenant_id = @t and customer_id = 'c1'", ("t", tenant)));
+    }
+
+    [Fact]
+    public async Task State_survives_deactivation()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var grain = Customer(tenant, "persisted");
+        await grain.ApplyAsync(new CustomerUpdateCommand
+        {
+            Name = Patch.Set<string?>("Acme"),
+            OutstandingAmount = Patch.Set(1234.50m),
+            Rating = Patch.Set<string?>("B"),
+            AveragePaymentDelayDays = Patch.Set<decimal?>(12.5m),
+            CustomFields = new Dictionary<string, string?> { ["Segment"] = "B2B", ["CSM email"] = "ann@acme.test" },
+            AssignedUsers = ["BOB@acme.test"],
+            Workflow = Patch.Set<string?>("legal"),
+            PaymentMethods = ["card", "directDebit"],
+            Sequence = 3,
+        });
+        var before = await grain.GetAsync();
+
+        await fixture.Cluster.DeactivateAsync(grain);
+        var after = await grain.GetAsync();
+
+        Assert.Equivalent(before, after, strict: true);
+        Assert.Equal(["bob@acme.test"], after!.AssignedUsers);
+        Assert.Equal(CustomerUpdateStatus.Stale, (await grain.ApplyAsync(Outstanding(1m, sequence: 3))).Status);
+    }
+
+    [Fact]
+    public async Task Stale_sequences_are_acknowledged_and_change_nothing()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var grain = Customer(tenant, "seq");
+        await grain.ApplyAsync(Outstanding(100m, sequence: 10));
+
+        var stale = await grain.ApplyAsync(Outstanding(999m, sequence: 9));
+        var same = await grain.ApplyAsync(Outstanding(999m, sequence: 10));
+        var newer = await grain.ApplyAsync(Outstanding(200m, sequence: 11));
+
+        Assert.Equal(CustomerUpdateStatus.Stale, stale.Status);
+        Assert.Equal(100m, stale.Customer!.OutstandingAmount);
+        Assert.Equal(CustomerUpdateStatus.Stale, same.Status);
+        Assert.Equal(CustomerUpdateStatus.Updated, newer.Status);
+        Assert.Equal(200m, newer.Customer!.OutstandingAmount);
+    }
+
+    [Fact]
+    public async Task A_no_op_update_records_its_sequence_without_an_audit_entry()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var grain = Customer(tenant, "noop");
+        await grain.ApplyAsync(Outstanding(100m, sequence: 1));
+
+        var unchanged = await grain.ApplyAsync(Outstanding(100.00m, sequence: 2));
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        Assert.Equal(CustomerUpdateStatus.Unchanged, unchanged.Status);
+        Assert.Equal(CustomerUpdateStatus.Stale, (await grain.ApplyAsync(Outstanding(5m, sequence: 2))).Status);
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "select count(*) from customer_audit where tenant_id = @t and customer_id = 'noop'", ("t", tenant)));
+    }
+
+    [Fact]
+    public async Task Exclusion_is_irreversible_even_after_deactivation()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await fixture.Grains.GetGrain<IRuleSetGrain>(TenantKey.Of(tenant)).CreateAsync(
+            Rule("closed", Created, new ActionDto("exclude"), When("customFields.Status", "contains", "closed")), active: true);
+        var grain = Customer(tenant, "gone");
+
+        var excluded = await grain.ApplyAsync(new CustomerUpdateCommand { CustomFields = new Dictionary<string, string?> { ["Status"] = "closed" } });
+        await fixture.Cluster.DeactivateAsync(grain);
+        var refused = await grain.ApplyAsync(Outstanding(10m));
+
+        Assert.True(excluded.Customer!.Excluded);
+        Assert.Equal(CustomerUpdateStatus.Excluded, refused.Status);
+        Assert.Equal(0m, refused.Customer!.OutstandingAmount);
+        Assert.True(await fixture.Database.ScalarAsync<bool>("select excluded from customers where tenant_id = @t and customer_id = 'gone'", ("t", tenant)));
+    }
+
+    [Fact]
+    public async Task Invalid_updates_are_refused_with_field_paths_and_change_nothing()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var grain = Customer(tenant, "bad");
+
+        var result = await grain.ApplyAsync(new CustomerUpdateCommand
+        {
+            Rating = Patch.Set<string?>("E"),
+            Workflow = Patch.Set<string?>("nope"),
+            AssignedUsers = ["zed@acme.test"],
+            PaymentMethods = ["cash"],
+        });
+
+        Assert.Equal(CustomerUpdateStatus.Invalid, result.Status);
+        Assert.Equal(["rating", "paymentMethods[0]", "workflow", "assignedUsers[0]"], result.Problems.Select(p => p.Path));
+        Assert.Null(await grain.GetAsync());
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("select count(*) from customers where tenant_id = @t", ("t", tenant)));
+    }
+
+    [Fact]
+    public async Task Many_concurrent_updates_are_all_durable_and_applied_once()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        const int customers = 200;
+        const int updatesEach = 10;
+        var work = Enumerable.Range(0, customers).Select(async c =>
+        {
+            var grain = Customer(tenant, $"load-{c}");
+            for (var u = 1; u <= updatesEach; u++) await grain.ApplyAsync(Outstanding(u * 100m, sequence: u));
+        });
+        await Task.WhenAll(work);
+
+        Assert.Equal((long)customers, await fixture.Database.ScalarAsync<long>(
+            "select count(*) from customers where tenant_id = @t and version = 10 and outstanding_amount = 1000 and last_sequence = 10", ("t", tenant)));
+        Assert.Equal((long)customers * updatesEach, await fixture.Database.ScalarAsync<long>(
+            "select count(*) from customer_audit where tenant_id = @t", ("t", tenant)));
+    }
+
+    [Fact]
+    public async Task Tenants_never_share_customers()
+    {
+        var a = await fixture.CreateTenantAsync();
+        var b = await fixture.CreateTenantAsync();
+        await Customer(a, "same-id").ApplyAsync(Outstanding(1m));
+
+        Assert.Null(await Customer(b, "same-id").GetAsync());
+        Assert.Equal(1m, (await Customer(a, "same-id").GetAsync())!.OutstandingAmount);
+    }
+}
