@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Storage;
+using SmartRules.Contracts.Customers;
+using SmartRules.Domain.Customers;
+using SmartRules.Grains.Tests.Infrastructure;
+using SmartRules.Persistence.Customers;
+
+namespace SmartRules.Grains.Tests;
+
+/// <summary>The group-commit customer store on its own, against PostgreSQL.</summary>
+public sealed class GroupCommitTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private CustomerWriteBatcher _batcher = null!;
+    private CustomerGrainStorage _storage = null!;
+    private readonly List<int> _batchSizes = [];
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _batcher = new CustomerWriteBatcher(_database.DataSource, Options.Create(new CustomerStoreOptions { ConcurrentBatches = 1 }), NullLogger<CustomerWriteBatcher>.Instance);
+        _batcher.BatchWritten += (size, _) => { lock (_batchSizes) _batchSizes.Add(size); };
+        _storage = new CustomerGrainStorage(_database.DataSource, _batcher, TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _batcher.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_share_round_trips_and_each_is_acknowledged_after_its_commit()
+    {
+        var states = Enumerable.Range(0, 500).Select(i => NewState($"c{i}", i)).ToArray();
+
+        await Task.WhenAll(states.Select(s => _storage.WriteStateAsync("customer", s.Id, s.State)));
+
+        Assert.All(states, s => Assert.Equal("1", s.State.ETag));
+        Assert.Equal(500L, await _database.ScalarAsync<long>("select count(*) from customers"));
+        Assert.Equal(500L, await _database.ScalarAsync<long>("select count(*) from customer_audit"));
+        lock (_batchSizes)
+        {
+            Assert.Equal(500, _batchSizes.Sum());
+            Assert.True(_batchSizes.Count < 250, $"500 writes took {_batchSizes.Count} round trips");
+        }
+    }
+
+    [Fact]
+    public async Task A_version_conflict_fails_only_that_write()
+    {
+        var first = NewState("x", 1);
+        await _storage.WriteStateAsync("customer", first.Id, first.State);
+        var stale = NewState("x", 2); // claims the row does not exist yet
+        var fine = NewState("y", 3);
+
+        var staleWrite = _storage.WriteStateAsync("customer", stale.Id, stale.State);
+        var fineWrite = _storage.WriteStateAsync("customer", fine.Id, fine.State);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        await fineWrite;
+        Assert.Equal(1m, await _database.ScalarAsync<decimal>("select outstanding_amount from customers where customer_id = 'x'"));
+        Assert.Equal(1L, await _database.ScalarAsync<long>("select count(*) from customer_audit where customer_id = 'x'"));
+    }
+
+    [Fact]
+    public async Task A_database_error_fails_every_write_of_the_batch_and_acknowledges_none()
+    {
+        // A trigger makes the database refuse one row; the whole statement, and so the whole batch, fails.
+        await _database.ExecuteAsync("""
+            create function refuse_poison() returns trigger language plpgsql as $$
+            begin
+                if new.customer_id = 'poison' then raise exception 'poisoned row'; end if;
+                return new;
+            end $$;
+            create trigger refuse_poison before insert or update on customers for each row execute function refuse_poison();
+            """);
+        var states = Enumerable.Range(0, 50).Select(i => NewState(i == 25 ? "poison" : $"b{i}", i)).ToArray();
+        var gate = new TaskCompletionSource();
+
+        var writes = states.Select(async s =>
+        {
+            await gate.Task;
+            await _storage.WriteStateAsync("customer", s.Id, s.State);
+        }).ToArray();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                await w;
+                return (Exception?)null;
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+        }));
+
+        var failed = outcomes.Count(e => e is PostgresException { MessageText: "poisoned row" });
+        Assert.True(failed >= 1);
+        var committed = await _database.ScalarAsync<long>("select count(*) from customers");
+        Assert.Equal(50 - failed, committed);
+        // Every write that failed left nothing behind, audit included; every write that succeeded has its row.
+        Assert.Equal(committed, await _database.ScalarAsync<long>("select count(*) from customer_audit"));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from customers where customer_id = 'poison'"));
+        for (var i = 0; i < states.Length; i++)
+        {
+            Assert.Equal(outcomes[i] is null, states[i].State.ETag is not null);
+        }
+    }
+
+    private static (GrainId Id, GrainState<CustomerState> State) NewState(string customerId, decimal amount)
+    {
+        var state = new CustomerState
+        {
+            Customer = new CustomerSnapshot { Id = customerId, OutstandingAmount = amount },
+            PendingAudit = [new AuditRecord(DateTimeOffset.UtcNow, "update", null, null, null, "{}", "{}", null)],
+        };
+        return (GrainId.Create("customer", CustomerKey.Format("t1", customerId)), new GrainState<CustomerState>(state));
+    }
+}
