@@ -1,3 +1,5 @@
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using SmartRules.Contracts.Customers;
 using SmartRules.Contracts.Rules;
 using SmartRules.Contracts.Tenants;
@@ -43,8 +45,15 @@ public sealed class RuleSetTests(ClusterFixture fixture) : IClassFixture<Cluster
         var tenant = await fixture.CreateTenantAsync();
         var rules = fixture.Grains.GetGrain<IRuleSetGrain>(TenantKey.Of(tenant));
         var customers = Enumerable.Range(0, 40).Select(i => fixture.Grains.GetGrain<ICustomerGrain>(CustomerKey.Format(tenant, $"c{i}"))).ToArray();
-        // Activate every customer (and so fill both silos' caches) before any rule exists.
-        foreach (var customer in customers) Assert.Null((await customer.ApplyAsync(Outstanding(100m))).Customer!.Workflow);
+        // Activate every customer before any rule exists, half on each silo (a placement hint), which also fills
+        // both silos' caches with the empty rule set.
+        var silos = fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress).ToArray();
+        for (var i = 0; i < customers.Length; i++)
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i % silos.Length]);
+            Assert.Null((await customers[i].ApplyAsync(Outstanding(100m))).Customer!.Workflow);
+            RequestContext.Clear();
+        }
 
         var rule = (await rules.CreateAsync(Rule("big", OutstandingExceeds(5000), Workflow("collections")), active: true)).Rule!;
         var fired = await Task.WhenAll(customers.Select(c => c.ApplyAsync(Outstanding(6000m))));
