@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Customers;
 using SmartRules.Contracts.Rules;
@@ -48,14 +49,24 @@ public sealed class CustomerGrainTests(ClusterFixture fixture) : IClassFixture<C
             PaymentMethods = ["card", "directDebit"],
             Sequence = 3,
         });
+        await grain.ApplyAsync(Outstanding(99m, sequence: 4));
         var before = await grain.GetAsync();
+        var auditBefore = await grain.GetRecentAuditAsync();
 
         await fixture.Cluster.DeactivateAsync(grain);
         var after = await grain.GetAsync();
+        var auditAfter = await grain.GetRecentAuditAsync();
 
         Assert.Equivalent(before, after, strict: true);
+        Assert.Equal(2, auditAfter.Count);
+        Assert.Equal(auditBefore.Select(a => (a.At, a.Kind, a.RuleId, a.Note)), auditAfter.Select(a => (a.At, a.Kind, a.RuleId, a.Note)));
+        Assert.All(auditBefore.Zip(auditAfter), pair =>
+        {
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(pair.First.BeforeJson), JsonNode.Parse(pair.Second.BeforeJson)));
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(pair.First.AfterJson), JsonNode.Parse(pair.Second.AfterJson)));
+        });
         Assert.Equal(["bob@acme.test"], after!.AssignedUsers);
-        Assert.Equal(CustomerUpdateStatus.Stale, (await grain.ApplyAsync(Outstanding(1m, sequence: 3))).Status);
+        Assert.Equal(CustomerUpdateStatus.Stale, (await grain.ApplyAsync(Outstanding(1m, sequence: 4))).Status);
     }
 
     [Fact]

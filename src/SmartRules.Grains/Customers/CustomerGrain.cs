@@ -60,7 +60,9 @@ public sealed class CustomerGrain(
             return Answer(CustomerUpdateStatus.Unchanged, state.State, []);
         }
 
-        var now = time.GetUtcNow();
+        // PostgreSQL keeps microseconds: audit times read back after a restart equal the ones answered now.
+        var clock = time.GetUtcNow();
+        var now = new DateTimeOffset(clock.UtcTicks - clock.UtcTicks % 10, TimeSpan.Zero);
         next.Customer = outcome.Customer;
         next.PendingAudit = [.. outcome.Audit.Select(entry => entry.ToRecord(now))];
         next.RecentAudit = [.. current.RecentAudit.Concat(next.PendingAudit).TakeLast(CustomerState.RecentAuditLimit)];

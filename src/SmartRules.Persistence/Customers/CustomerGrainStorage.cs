@@ -23,6 +23,7 @@ public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWr
         await using var command = dataSource.CreateCommand(CustomerSql.Read);
         command.Parameters.AddWithValue("tenant_id", tenantId);
         command.Parameters.AddWithValue("customer_id", customerId);
+        command.Parameters.AddWithValue("recent", CustomerState.RecentAuditLimit);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         if (!await reader.ReadAsync().ConfigureAwait(false))
         {
@@ -50,6 +51,7 @@ public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWr
         state.LastSequence = reader.IsDBNull(11) ? null : reader.GetInt64(11);
         state.Version = reader.GetInt64(12);
         CustomerJson.ReadExtra(reader.GetString(13), state);
+        state.RecentAudit = CustomerJson.ReadAudit(reader.GetString(14));
         grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }

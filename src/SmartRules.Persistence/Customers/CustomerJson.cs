@@ -22,14 +22,16 @@ internal static class CustomerJson
 
     public static string[] ReadStrings(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
 
-    public static string Extra(CustomerState state) => JsonSerializer.Serialize(new ExtraColumn(state.RecentAudit, state.AppliedBackfills));
+    private const string EmptyExtra = "{}";
 
-    public static void ReadExtra(string json, CustomerState state)
-    {
-        var extra = JsonSerializer.Deserialize<ExtraColumn>(json);
-        state.RecentAudit = extra?.RecentAudit ?? [];
-        state.AppliedBackfills = extra?.AppliedBackfills ?? [];
-    }
+    /// <summary>The <c>extra</c> column: what the grain keeps that no query filters on (applied backfills).</summary>
+    public static string Extra(CustomerState state) =>
+        state.AppliedBackfills.Count == 0 ? EmptyExtra : JsonSerializer.Serialize(new ExtraColumn(state.AppliedBackfills));
 
-    private sealed record ExtraColumn(List<AuditRecord>? RecentAudit, List<string>? AppliedBackfills);
+    public static void ReadExtra(string json, CustomerState state) =>
+        state.AppliedBackfills = JsonSerializer.Deserialize<ExtraColumn>(json)?.AppliedBackfills ?? [];
+
+    public static List<AuditRecord> ReadAudit(string json) => JsonSerializer.Deserialize<List<AuditRecord>>(json) ?? [];
+
+    private sealed record ExtraColumn(List<string>? AppliedBackfills);
 }

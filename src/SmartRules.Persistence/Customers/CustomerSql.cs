@@ -4,9 +4,11 @@ namespace SmartRules.Persistence.Customers;
 internal static class CustomerSql
 {
     /// <summary>
-    /// One statement per batch. <c>written</c> upserts the rows whose version is as expected (a new row when the
-    /// expected version is 0 and none exists); audit entries and outbox rows are inserted only for those rows; the
-    /// result names the rows written. Being one statement, it commits or fails as a whole.
+    /// One statement per batch: existing rows are updated only where their version is the one the grain read
+    /// (<c>updated</c>), new rows inserted only where none exists yet (<c>inserted</c>); audit entries and outbox rows
+    /// are inserted only for the rows written; the result names those rows. Being one statement, it commits or fails
+    /// as a whole. A plain UPDATE joined to the batch costs less than INSERT … ON CONFLICT DO UPDATE for the common
+    /// case, and a missing row can never be re-created by a stale write.
     /// </summary>
     public const string WriteBatch = """
         with input as (
@@ -19,33 +21,43 @@ internal static class CustomerSql
                  average_payment_delay_days, custom_fields, assigned_users, workflow, payment_methods, excluded,
                  last_sequence, version, extra, updated_at)
         ),
-        written as (
-            insert into customers as c (tenant_id, customer_id, name, outstanding_amount, due_amount, overdue_amount,
+        updated as (
+            update customers as c set
+                name = i.name,
+                outstanding_amount = i.outstanding_amount,
+                due_amount = i.due_amount,
+                overdue_amount = i.overdue_amount,
+                rating = i.rating::char(1),
+                average_payment_delay_days = i.average_payment_delay_days,
+                custom_fields = i.custom_fields,
+                assigned_users = i.assigned_users,
+                workflow = i.workflow,
+                payment_methods = i.payment_methods,
+                excluded = i.excluded,
+                last_sequence = i.last_sequence,
+                version = i.version,
+                extra = i.extra,
+                updated_at = i.updated_at
+            from input i
+            where i.version > 1 and c.tenant_id = i.tenant_id and c.customer_id = i.customer_id and c.version = i.version - 1
+            returning c.tenant_id, c.customer_id
+        ),
+        inserted as (
+            insert into customers (tenant_id, customer_id, name, outstanding_amount, due_amount, overdue_amount,
                 rating, average_payment_delay_days, custom_fields, assigned_users, workflow, payment_methods, excluded,
                 last_sequence, version, extra, created_at, updated_at)
             select tenant_id, customer_id, name, outstanding_amount, due_amount, overdue_amount, rating::char(1),
                 average_payment_delay_days, custom_fields, assigned_users, workflow, payment_methods, excluded,
                 last_sequence, version, extra, updated_at, updated_at
             from input
-            where version = 1 or exists (select 1 from customers x where x.tenant_id = input.tenant_id and x.customer_id = input.customer_id)
-            on conflict (tenant_id, customer_id) do update set
-                name = excluded.name,
-                outstanding_amount = excluded.outstanding_amount,
-                due_amount = excluded.due_amount,
-                overdue_amount = excluded.overdue_amount,
-                rating = excluded.rating,
-                average_payment_delay_days = excluded.average_payment_delay_days,
-                custom_fields = excluded.custom_fields,
-                assigned_users = excluded.assigned_users,
-                workflow = excluded.workflow,
-                payment_methods = excluded.payment_methods,
-                excluded = excluded.excluded,
-                last_sequence = excluded.last_sequence,
-                version = excluded.version,
-                extra = excluded.extra,
-                updated_at = excluded.updated_at
-            where c.version = excluded.version - 1
-            returning c.tenant_id, c.customer_id
+            where version = 1
+            on conflict (tenant_id, customer_id) do nothing
+            returning tenant_id, customer_id
+        ),
+        written as (
+            select tenant_id, customer_id from updated
+            union all
+            select tenant_id, customer_id from inserted
         ),
         audit as (
             insert into customer_audit (tenant_id, customer_id, at, kind, rule_id, rule_version, trigger, before, after, note)
@@ -72,10 +84,18 @@ internal static class CustomerSql
         select tenant_id, customer_id from written
         """;
 
+    /// <summary>The row and, in the same round trip, its newest audit entries (oldest first) as a JSON array.</summary>
     public const string Read = """
         select name, outstanding_amount, due_amount, overdue_amount, rating, average_payment_delay_days,
                custom_fields::text, assigned_users::text, workflow, payment_methods::text, excluded,
-               last_sequence, version, extra::text
+               last_sequence, version, extra::text,
+               (select coalesce(jsonb_agg(jsonb_build_object(
+                           'At', a.at, 'Kind', a.kind, 'RuleId', a.rule_id, 'RuleVersion', a.rule_version,
+                           'Trigger', a.trigger, 'BeforeJson', a.before::text, 'AfterJson', a.after::text, 'Note', a.note)
+                       order by a.entry_id), '[]'::jsonb)::text
+                from (select * from customer_audit a
+                      where a.tenant_id = @tenant_id and a.customer_id = @customer_id
+                      order by a.entry_id desc limit @recent) a)
         from customers where tenant_id = @tenant_id and customer_id = @customer_id
         """;
 }

@@ -12,8 +12,9 @@ namespace SmartRules.Persistence.Customers;
 /// </summary>
 public sealed class CustomerState
 {
-    /// <summary>How many audit entries the grain keeps; the rest is in <c>customer_audit</c>.</summary>
-    public const int RecentAuditLimit = 5;
+    /// <summary>How many audit entries the grain keeps in memory; the full trail is in <c>customer_audit</c>, from
+    /// which these are read back when the grain activates (they are not written twice).</summary>
+    public const int RecentAuditLimit = 3;
 
     /// <summary><c>null</c> until the customer is created.</summary>
     public CustomerSnapshot? Customer { get; set; }

@@ -64,3 +64,6 @@ create table notification_outbox (
 
 create index notification_outbox_due on notification_outbox (next_attempt_at) where status = 'pending';
 create index notification_outbox_by_customer on notification_outbox (tenant_id, customer_id, created_at);
+
+-- Updates rewrite whole customer rows; free space on each page lets PostgreSQL keep them as HOT updates.
+alter table customers set (fillfactor = 80);
