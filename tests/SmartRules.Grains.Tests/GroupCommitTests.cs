@@ -23,7 +23,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         _database = await TestDatabase.CreateAsync();
         _batcher = new CustomerWriteBatcher(_database.DataSource, Options.Create(new CustomerStoreOptions { ConcurrentBatches = 1 }), NullLogger<CustomerWriteBatcher>.Instance);
         _batcher.BatchWritten += (size, _) => { lock (_batchSizes) _batchSizes.Add(size); };
-        _storage = new CustomerGrainStorage(_database.DataSource, _batcher, TimeProvider.System);
+        _storage = new CustomerGrainStorage(_database.DataSource, _batcher, new StringPool(), TimeProvider.System);
     }
 
     public async Task DisposeAsync()

@@ -12,7 +12,7 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<CustomerView?> GetAsync();
 
-    /// <summary>The most recent audit entries kept with the grain, oldest first (the full trail is in the audit table).</summary>
+    /// <summary>The most recent audit entries, oldest first, read from the audit table.</summary>
     [Alias("RecentAudit")]
     Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync();
 }

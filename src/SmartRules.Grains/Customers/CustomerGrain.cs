@@ -7,6 +7,7 @@ using SmartRules.Domain.Evaluation;
 using SmartRules.Domain.Rules;
 using SmartRules.Grains.Notifications;
 using SmartRules.Grains.Tenants;
+using SmartRules.Persistence.Audit;
 using SmartRules.Persistence.Customers;
 using SmartRules.Persistence.Notifications;
 
@@ -22,8 +23,13 @@ public sealed class CustomerGrain(
     [PersistentState("customer", GrainStorageNames.Customers)] IPersistentState<CustomerState> state,
     TenantRuntimeCache tenants,
     NotificationRenderer renderer,
+    AuditStore audit,
+    StringPool pool,
     TimeProvider time) : Grain, ICustomerGrain
 {
+    /// <summary>How many entries <see cref="GetRecentAuditAsync"/> returns.</summary>
+    public const int RecentAuditCount = 20;
+
     public async Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -43,6 +49,7 @@ public sealed class CustomerGrain(
         var tenant = await tenants.GetAsync(tenantId);
         var problems = new List<FieldProblem>();
         var domainUpdate = update.ToDomain(problems);
+        if (domainUpdate.CustomFields is { } fields) domainUpdate = domainUpdate with { CustomFields = pool.Share(fields) };
         problems.AddRange(CustomerUpdateChecks.Check(domainUpdate, tenant.Directory, tenant.RatingSource, out domainUpdate).Select(p => new FieldProblem(p.Path, p.Message)));
         if (problems.Count > 0)
         {
@@ -65,7 +72,6 @@ public sealed class CustomerGrain(
         var now = new DateTimeOffset(clock.UtcTicks - clock.UtcTicks % 10, TimeSpan.Zero);
         next.Customer = outcome.Customer;
         next.PendingAudit = [.. outcome.Audit.Select(entry => entry.ToRecord(now))];
-        next.RecentAudit = [.. current.RecentAudit.Concat(next.PendingAudit).TakeLast(CustomerState.RecentAuditLimit)];
         var newVersion = current.Version + 1;
         for (var i = 0; i < outcome.Notifications.Count; i++)
         {
@@ -91,8 +97,11 @@ public sealed class CustomerGrain(
     public Task<CustomerView?> GetAsync() =>
         Task.FromResult(state.State.Customer?.ToView(state.State.Version));
 
-    public Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync() =>
-        Task.FromResult<IReadOnlyList<AuditRecord>>(state.State.RecentAudit);
+    public Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync()
+    {
+        var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
+        return audit.ListRecentAsync(tenantId, customerId, RecentAuditCount, CancellationToken.None);
+    }
 
     private async Task WriteAsync(CustomerState current, CustomerState next)
     {

@@ -6,10 +6,28 @@ namespace SmartRules.Persistence.Audit;
 /// <summary>A customer's full audit trail, newest last, in pages.</summary>
 public sealed class AuditStore(NpgsqlDataSource dataSource)
 {
+    private const string Columns = "at, kind, rule_id, rule_version, trigger, before::text, after::text, note";
+
+    /// <summary>The newest <paramref name="count"/> entries, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> ListRecentAsync(string tenantId, string customerId, int count, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select {Columns} from (
+                select * from customer_audit
+                where tenant_id = @tenant and customer_id = @customer
+                order by entry_id desc limit @limit) newest
+            order by entry_id
+            """);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("customer", customerId);
+        command.Parameters.AddWithValue("limit", count);
+        return await ReadAsync(command, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<AuditRecord>> ListAsync(string tenantId, string customerId, long afterEntryId, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            select at, kind, rule_id, rule_version, trigger, before::text, after::text, note
+        await using var command = dataSource.CreateCommand($"""
+            select {Columns}
             from customer_audit
             where tenant_id = @tenant and customer_id = @customer and entry_id > @after
             order by entry_id limit @limit
@@ -18,6 +36,11 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("customer", customerId);
         command.Parameters.AddWithValue("after", afterEntryId);
         command.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<AuditRecord>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var records = new List<AuditRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

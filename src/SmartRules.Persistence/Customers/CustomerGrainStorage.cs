@@ -12,7 +12,7 @@ namespace SmartRules.Persistence.Customers;
 /// read directly and written through the <see cref="CustomerWriteBatcher"/>. The ETag is the row's version; a write
 /// whose ETag does not match the row fails with <see cref="InconsistentStateException"/> and changes nothing.
 /// </summary>
-public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWriteBatcher batcher, TimeProvider time) : IGrainStorage
+public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWriteBatcher batcher, StringPool pool, TimeProvider time) : IGrainStorage
 {
     public const string Name = "customers";
 
@@ -23,7 +23,6 @@ public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWr
         await using var command = dataSource.CreateCommand(CustomerSql.Read);
         command.Parameters.AddWithValue("tenant_id", tenantId);
         command.Parameters.AddWithValue("customer_id", customerId);
-        command.Parameters.AddWithValue("recent", CustomerState.RecentAuditLimit);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         if (!await reader.ReadAsync().ConfigureAwait(false))
         {
@@ -41,9 +40,9 @@ public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWr
             OverdueAmount = reader.GetDecimal(3),
             Rating = reader.IsDBNull(4) ? null : Ratings.TryParse(reader.GetString(4), out var rating) ? rating : null,
             AveragePaymentDelayDays = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
-            CustomFields = CustomerJson.ReadCustomFields(reader.GetString(6)),
+            CustomFields = CustomerJson.ReadCustomFields(reader.GetString(6), pool),
             AssignedUsers = UserSet.From(CustomerJson.ReadStrings(reader.GetString(7))),
-            Workflow = reader.IsDBNull(8) ? null : reader.GetString(8),
+            Workflow = reader.IsDBNull(8) ? null : pool.Share(reader.GetString(8)),
             PaymentMethods = CustomerJson.ReadStrings(reader.GetString(9))
                 .Aggregate(PaymentMethods.None, (all, n) => PaymentMethodNames.TryParse(n, out var m) ? all | m : all),
             Excluded = reader.GetBoolean(10),
@@ -51,7 +50,6 @@ public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWr
         state.LastSequence = reader.IsDBNull(11) ? null : reader.GetInt64(11);
         state.Version = reader.GetInt64(12);
         CustomerJson.ReadExtra(reader.GetString(13), state);
-        state.RecentAudit = CustomerJson.ReadAudit(reader.GetString(14));
         grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }

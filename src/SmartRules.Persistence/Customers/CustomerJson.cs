@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SmartRules.Contracts.Customers;
 using SmartRules.Domain.Customers;
 
 namespace SmartRules.Persistence.Customers;
@@ -15,8 +14,8 @@ internal static class CustomerJson
         return json.ToJsonString();
     }
 
-    public static CustomFields ReadCustomFields(string json) =>
-        Domain.Customers.CustomFields.From(JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? []);
+    public static CustomFields ReadCustomFields(string json, StringPool pool) =>
+        Domain.Customers.CustomFields.From(pool.Share(JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? []));
 
     public static string Strings(IEnumerable<string> values) => JsonSerializer.Serialize(values);
 
@@ -30,8 +29,6 @@ internal static class CustomerJson
 
     public static void ReadExtra(string json, CustomerState state) =>
         state.AppliedBackfills = JsonSerializer.Deserialize<ExtraColumn>(json)?.AppliedBackfills ?? [];
-
-    public static List<AuditRecord> ReadAudit(string json) => JsonSerializer.Deserialize<List<AuditRecord>>(json) ?? [];
 
     private sealed record ExtraColumn(List<string>? AppliedBackfills);
 }

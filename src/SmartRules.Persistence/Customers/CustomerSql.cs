@@ -84,18 +84,10 @@ internal static class CustomerSql
         select tenant_id, customer_id from written
         """;
 
-    /// <summary>The row and, in the same round trip, its newest audit entries (oldest first) as a JSON array.</summary>
     public const string Read = """
         select name, outstanding_amount, due_amount, overdue_amount, rating, average_payment_delay_days,
                custom_fields::text, assigned_users::text, workflow, payment_methods::text, excluded,
-               last_sequence, version, extra::text,
-               (select coalesce(jsonb_agg(jsonb_build_object(
-                           'At', a.at, 'Kind', a.kind, 'RuleId', a.rule_id, 'RuleVersion', a.rule_version,
-                           'Trigger', a.trigger, 'BeforeJson', a.before::text, 'AfterJson', a.after::text, 'Note', a.note)
-                       order by a.entry_id), '[]'::jsonb)::text
-                from (select * from customer_audit a
-                      where a.tenant_id = @tenant_id and a.customer_id = @customer_id
-                      order by a.entry_id desc limit @recent) a)
+               last_sequence, version, extra::text
         from customers where tenant_id = @tenant_id and customer_id = @customer_id
         """;
 }

@@ -6,16 +6,14 @@ namespace SmartRules.Persistence.Customers;
 
 /// <summary>
 /// A customer grain's persistent state, stored as one row of <c>customers</c> by <see cref="CustomerGrainStorage"/>.
+/// Audit entries are not kept in memory once written: they are in <c>customer_audit</c>, and keeping even a few
+/// (a creation entry lists every field twice) would cost more than the rest of the grain.
 /// The grain treats it as a value: it builds the next state, writes it, and keeps the previous one if the write fails.
 /// <see cref="PendingAudit"/> and <see cref="PendingOutbox"/> are written in the same statement as the row and then
 /// emptied, so a change, its audit entries and its notifications are durable together or not at all.
 /// </summary>
 public sealed class CustomerState
 {
-    /// <summary>How many audit entries the grain keeps in memory; the full trail is in <c>customer_audit</c>, from
-    /// which these are read back when the grain activates (they are not written twice).</summary>
-    public const int RecentAuditLimit = 3;
-
     /// <summary><c>null</c> until the customer is created.</summary>
     public CustomerSnapshot? Customer { get; set; }
 
@@ -24,8 +22,6 @@ public sealed class CustomerState
 
     /// <summary>The committed version of the row: 0 before the first write, then +1 per write.</summary>
     public long Version { get; set; }
-
-    public List<AuditRecord> RecentAudit { get; set; } = [];
 
     /// <summary>Backfills whose action this customer has already received (issue #6).</summary>
     public List<string> AppliedBackfills { get; set; } = [];
@@ -40,7 +36,6 @@ public sealed class CustomerState
         Customer = Customer,
         LastSequence = LastSequence,
         Version = Version,
-        RecentAudit = RecentAudit,
         AppliedBackfills = AppliedBackfills,
     };
 }
