@@ -108,14 +108,13 @@ public sealed class CustomerGrain(
         state.State = next;
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteOrDeactivateAsync(this);
         }
         catch
         {
-            // Not acknowledged. Whether the database kept the write is unknown (a lost reply after a commit), so the
-            // grain forgets everything and reloads on its next call; a retry with the same sequence is then stale.
+            // Not acknowledged: until the grain deactivates it answers from the state it had; a retry with the same
+            // sequence after the reload is stale if the write had in fact committed.
             state.State = current;
-            DeactivateOnIdle();
             throw;
         }
     }

@@ -110,17 +110,7 @@ public sealed class RuleSetGrain(
     private async Task SaveAsync()
     {
         state.State.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The change is already in memory but maybe not in the database: start again from what is stored.
-            DeactivateOnIdle();
-            throw;
-        }
-
+        await state.WriteOrDeactivateAsync(this);
         var snapshot = Snapshot();
         await CachePublisher.PublishAsync(grains, cache => cache.RulesChangedAsync(TenantId, snapshot));
     }

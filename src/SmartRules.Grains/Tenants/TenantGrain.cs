@@ -70,16 +70,7 @@ public sealed class TenantGrain(
     private async Task SaveAsync()
     {
         state.State.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-
+        await state.WriteOrDeactivateAsync(this);
         var snapshot = Snapshot();
         await CachePublisher.PublishAsync(grains, cache => cache.DirectoryChangedAsync(TenantKey.TenantIdOf(this.GetPrimaryKeyString()), snapshot));
     }
