@@ -51,7 +51,9 @@ ensure_postgres() {
       if not exists (select from pg_roles where rolname = 'smartrules') then
         create role smartrules login createdb password 'smartrules';
       end if;
-    end \$\$;" >/dev/null
+    end \$\$;
+    -- Lets tests drop their databases while autovacuum is working in them.
+    grant pg_signal_backend to smartrules;" >/dev/null
 
   export SMARTRULES_TEST_PG="Host=127.0.0.1;Port=$port;Username=smartrules;Password=smartrules;Database=postgres"
   if ! PGPASSWORD=smartrules psql -h 127.0.0.1 -p "$port" -U smartrules -d postgres -qtAc 'select 1' >/dev/null; then

@@ -97,10 +97,29 @@ static async Task<Result> RunAsync(string variant, string server, Args options)
     finally
     {
         NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(server);
-        await admin.OpenAsync();
-        await new NpgsqlCommand($"drop database if exists {database} with (force)", admin).ExecuteNonQueryAsync();
+        await DropAsync(server, database);
     }
+}
+
+// Ending an autovacuum worker needs pg_signal_backend: wait for it and retry, and at worst leave the database.
+static async Task DropAsync(string server, string database)
+{
+    await using var admin = new NpgsqlConnection(server);
+    await admin.OpenAsync();
+    for (var attempt = 1; attempt <= 20; attempt++)
+    {
+        try
+        {
+            await new NpgsqlCommand($"drop database if exists {database} with (force)", admin).ExecuteNonQueryAsync();
+            return;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            await Task.Delay(500);
+        }
+    }
+
+    Console.WriteLine($"could not drop {database}; drop it by hand");
 }
 
 static IHost BuildSilo(string variant, string connectionString)

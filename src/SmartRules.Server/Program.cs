@@ -26,11 +26,10 @@ builder.UseOrleans(silo =>
     silo.AddSmartRules(connectionString, builder.Configuration);
 });
 
+builder.AddSmartRulesApi();
+
 var app = builder.Build();
-
-// The HTTP API (issue #5) and ServiceDefaults (issue #7) come next; until then the host answers liveness only.
-app.MapGet("/alive", () => Results.Ok(new { status = "alive" }));
-
+app.MapSmartRulesApi();
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>

@@ -18,6 +18,16 @@ public static class RuleCompiler
     public static IReadOnlyList<RuleProblem> Validate(RuleDefinition definition, ITenantDirectory directory) =>
         Compile("validation", 1, definition, directory).Problems;
 
+    /// <summary>Compiles a filter on its own (customer lists, counts, bulk actions), in the rules' condition language.</summary>
+    public static (IReadOnlyList<Condition>? Conditions, IReadOnlyList<RuleProblem> Problems) CompileConditions(
+        IReadOnlyList<ConditionDefinition>? conditions, ITenantDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var problems = new List<RuleProblem>();
+        var compiled = new Session(problems, directory).Conditions(conditions);
+        return (problems.Count == 0 ? compiled : null, problems);
+    }
+
     public static RuleCompilation Compile(string ruleId, int version, RuleDefinition definition, ITenantDirectory directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(ruleId);

@@ -47,21 +47,6 @@ public static class CustomerMapping
         };
     }
 
-    public static CustomerView ToView(this CustomerSnapshot customer, long version) => new(
-        customer.Id,
-        customer.Name,
-        customer.OutstandingAmount,
-        customer.DueAmount,
-        customer.OverdueAmount,
-        customer.Rating is { } r ? Ratings.Name(r) : null,
-        customer.AveragePaymentDelayDays,
-        customer.CustomFields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal),
-        customer.AssignedUsers.ToArray(),
-        customer.Workflow,
-        PaymentMethodNames.ToNames(customer.PaymentMethods),
-        customer.Excluded,
-        version);
-
     public static AuditRecord ToRecord(this AuditEntry entry, DateTimeOffset at)
     {
         var before = new JsonObject();

@@ -31,25 +31,10 @@ public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWr
             return;
         }
 
-        state.Customer = new CustomerSnapshot
-        {
-            Id = customerId,
-            Name = reader.IsDBNull(0) ? null : reader.GetString(0),
-            OutstandingAmount = reader.GetDecimal(1),
-            DueAmount = reader.GetDecimal(2),
-            OverdueAmount = reader.GetDecimal(3),
-            Rating = reader.IsDBNull(4) ? null : Ratings.TryParse(reader.GetString(4), out var rating) ? rating : null,
-            AveragePaymentDelayDays = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
-            CustomFields = CustomerJson.ReadCustomFields(reader.GetString(6), pool),
-            AssignedUsers = UserSet.From(CustomerJson.ReadStrings(reader.GetString(7))),
-            Workflow = reader.IsDBNull(8) ? null : pool.Share(reader.GetString(8)),
-            PaymentMethods = CustomerJson.ReadStrings(reader.GetString(9))
-                .Aggregate(PaymentMethods.None, (all, n) => PaymentMethodNames.TryParse(n, out var m) ? all | m : all),
-            Excluded = reader.GetBoolean(10),
-        };
-        state.LastSequence = reader.IsDBNull(11) ? null : reader.GetInt64(11);
-        state.Version = reader.GetInt64(12);
-        CustomerJson.ReadExtra(reader.GetString(13), state);
+        state.Customer = CustomerRows.ReadSnapshot(reader, 0, customerId, pool);
+        state.LastSequence = reader.IsDBNull(CustomerRows.SnapshotColumnCount) ? null : reader.GetInt64(CustomerRows.SnapshotColumnCount);
+        state.Version = reader.GetInt64(CustomerRows.SnapshotColumnCount + 1);
+        CustomerJson.ReadExtra(reader.GetString(CustomerRows.SnapshotColumnCount + 2), state);
         grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }

@@ -84,10 +84,8 @@ internal static class CustomerSql
         select tenant_id, customer_id from written
         """;
 
-    public const string Read = """
-        select name, outstanding_amount, due_amount, overdue_amount, rating, average_payment_delay_days,
-               custom_fields::text, assigned_users::text, workflow, payment_methods::text, excluded,
-               last_sequence, version, extra::text
+    public const string Read = "select " + CustomerRows.SnapshotColumns + """
+        , last_sequence, version, extra::text
         from customers where tenant_id = @tenant_id and customer_id = @customer_id
         """;
 }

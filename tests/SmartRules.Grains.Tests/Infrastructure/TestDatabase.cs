@@ -65,9 +65,34 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await DataSource.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await DropAsync(_adminConnectionString, Name);
+    }
+
+    /// <summary>
+    /// Drops a database even while sessions use it. Ending an autovacuum worker needs pg_signal_backend, which a role
+    /// given through SMARTRULES_TEST_PG may lack: then it waits for the worker and tries again, and at worst leaves the
+    /// database behind rather than failing a test that passed.
+    /// </summary>
+    public static async Task DropAsync(string adminConnectionString, string name)
+    {
+        await using var connection = new NpgsqlConnection(adminConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"drop database if exists {Name} with (force)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"drop database if exists {name} with (force)", connection);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                await Task.Delay(500);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                return;
+            }
+        }
     }
 }

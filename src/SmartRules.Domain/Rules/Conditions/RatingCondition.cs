@@ -16,6 +16,9 @@ public sealed class RatingCondition : Condition
         foreach (var rating in accepted) _acceptedRanks |= 1 << (int)rating;
     }
 
+    /// <summary>The ratings this condition accepts, best first.</summary>
+    public IReadOnlyList<Rating> Accepted => [.. Enum.GetValues<Rating>().Where(Accepts).OrderDescending()];
+
     public bool Accepts(Rating rating) => (_acceptedRanks & (1 << (int)rating)) != 0;
 
     public override bool Matches(CustomerSnapshot customer) => customer.Rating is { } rating && Accepts(rating);

@@ -24,6 +24,9 @@ public sealed class TextCondition : Condition
 
     public IReadOnlyList<string> Values => _values;
 
+    /// <summary><c>doesNotContain</c> / <c>isNoneOf</c>: the field must equal none of <see cref="Values"/>.</summary>
+    public bool Negated => _negated;
+
     public override bool Matches(CustomerSnapshot customer)
     {
         var value = _read(customer);

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SmartRules.Contracts.Tenants;
+using SmartRules.Domain.Rules;
+using SmartRules.Server.Auth;
+
+namespace SmartRules.Server.Apis;
+
+public static class AdminApi
+{
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin").RequireAuthorization(AuthSchemes.Admin).WithTags("Admin");
+        admin.MapPost("/tenants", CreateTenant)
+            .Accepts<CreateTenantRequest>("application/json")
+            .WithSummary("Create a tenant")
+            .WithDescription("""Creates a tenant and answers its API key, once: only a hash is stored. Body: {"id":"acme","name":"Acme"}; ids are 1–64 of a–z, 0–9, '-'. An existing id answers 409.""");
+        return admin;
+    }
+
+    public static async Task<Results<Created<CreateTenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenant(HttpRequest request, IGrainFactory grains)
+    {
+        var (body, problem) = await ApiResults.ReadAsync<CreateTenantRequest>(request);
+        if (problem is not null) return problem;
+        var problems = new List<Contracts.FieldProblem>();
+        if (!TenantIds.IsValid(body!.Id)) problems.Add(new("id", "must be 1–64 characters among a–z, 0–9 and '-'"));
+        if (TextRules.NameProblem(body.Name, TextRules.MaxNameLength) is { } nameProblem) problems.Add(new("name", nameProblem));
+        if (problems.Count > 0) return ApiResults.Invalid(problems);
+
+        var key = ApiKeys.Create(body.Id!);
+        if (!await grains.GetGrain<ITenantGrain>(TenantKey.Of(body.Id!)).CreateAsync(body.Name!, ApiKeys.Hash(key)))
+        {
+            return ApiResults.Conflict($"A tenant with the id '{body.Id}' already exists.");
+        }
+
+        return TypedResults.Created($"/admin/tenants/{body.Id}", new CreateTenantResponse(body.Id!, key));
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Serialization;
+using SmartRules.Contracts.Customers;
+using SmartRules.Contracts.Rules;
+
+namespace SmartRules.Server.Apis;
+
+public sealed record CreateTenantRequest(string? Id, string? Name);
+
+public sealed record CreateTenantResponse(string Id, string ApiKey);
+
+public sealed record NameBody(string? Name);
+
+public sealed record UserResponse(string Email, string Name);
+
+public sealed record WorkflowResponse(string Id, string Name);
+
+public sealed record SettingsBody(string? RatingSource, string? WebhookUrl, string? WebhookSecret);
+
+public sealed record SettingsResponse(string RatingSource, string? WebhookUrl, bool WebhookSecretSet);
+
+/// <summary>A customer as answered by PUT and GET: the customer, plus what its rules did for a PUT.</summary>
+public sealed record CustomerResponse(
+    string Id,
+    string? Name,
+    decimal OutstandingAmount,
+    decimal DueAmount,
+    decimal OverdueAmount,
+    string? Rating,
+    decimal? AveragePaymentDelayDays,
+    IReadOnlyDictionary<string, string> CustomFields,
+    IReadOnlyList<string> AssignedUsers,
+    string? Workflow,
+    IReadOnlyList<string> PaymentMethods,
+    bool Excluded,
+    long Version,
+    IReadOnlyList<FiredRule>? FiredRules = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Stale = false)
+{
+    public static CustomerResponse From(CustomerView c, IReadOnlyList<FiredRule>? firedRules = null, bool stale = false) => new(
+        c.Id, c.Name, c.OutstandingAmount, c.DueAmount, c.OverdueAmount, c.Rating, c.AveragePaymentDelayDays, c.CustomFields,
+        c.AssignedUsers, c.Workflow, c.PaymentMethods, c.Excluded, c.Version, firedRules, stale);
+}
+
+public sealed record CustomerPage(IReadOnlyList<CustomerResponse> Items, string? Next);
+
+public sealed record SearchRequest(IReadOnlyList<ConditionDto>? Conditions, int? Limit, string? After);
+
+public sealed record CountRequest(IReadOnlyList<ConditionDto>? Conditions);
+
+public sealed record CountResponse(long Count, IReadOnlyList<string> Sample);
+
+public sealed record AuditResponse(
+    DateTimeOffset At,
+    string Kind,
+    string? RuleId,
+    int? RuleVersion,
+    string? Trigger,
+    System.Text.Json.Nodes.JsonNode? Before,
+    System.Text.Json.Nodes.JsonNode? After,
+    string? Note);
+
+/// <summary>A rule as clients write it for POST and PUT.</summary>
+public sealed record RuleRequest(string? Name, TriggerDto? Trigger, IReadOnlyList<ConditionDto>? Conditions, ActionDto? Action, bool? Active)
+{
+    public RuleDefinitionDto ToDefinition() => new(Name, Trigger, Conditions, Action);
+}
+
+public sealed record RuleResponse(string Id, int Version, string Status, string? Name, TriggerDto? Trigger, IReadOnlyList<ConditionDto>? Conditions, ActionDto? Action)
+{
+    public static RuleResponse From(RuleRecord rule) => new(
+        rule.Id, rule.Version, rule.Active ? "active" : "inactive",
+        rule.Definition.Name, rule.Definition.Trigger, rule.Definition.Conditions ?? [], rule.Definition.Action);
+}
+
+public sealed record ActivateRequest(bool? ApplyToExisting);
+
+public sealed record IngestionError(int Line, string Error);
+
+/// <summary>Disjoint counts per line; <see cref="Rejected"/> lists at most the first 1,000 rejected lines,
+/// <see cref="RejectedTotal"/> counts them all.</summary>
+public sealed record IngestionResponse(int Accepted, int Stale, IReadOnlyList<IngestionError> Rejected, int RejectedTotal);
+
+public sealed record NotificationResponse(
+    Guid Id,
+    string CustomerId,
+    string RuleId,
+    int RuleVersion,
+    string Channel,
+    string Recipient,
+    string? Subject,
+    string Body,
+    string Status,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SentAt,
+    string? LastError);

@@ -1,0 +1,205 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SmartRules.Contracts;
+using SmartRules.Contracts.Customers;
+using SmartRules.Contracts.Rules;
+using SmartRules.Domain.Rules;
+using SmartRules.Domain.Rules.Conditions;
+using SmartRules.Grains.Rules;
+using SmartRules.Grains.Tenants;
+using SmartRules.Persistence.Audit;
+using SmartRules.Persistence.Customers;
+using SmartRules.Server.Auth;
+using SmartRules.Server.Json;
+
+namespace SmartRules.Server.Apis;
+
+/// <summary>Customers: create or update one (the grain does the work), read, list, count, audit.</summary>
+public static class CustomersApi
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+    public const int SampleSize = 10;
+
+    public static RouteGroupBuilder MapCustomersApi(this RouteGroupBuilder api)
+    {
+        api.MapPut("/customers/{id}", PutCustomer).WithTags("Customers")
+            .Accepts<JsonElement>("application/json")
+            .Produces<CustomerResponse>(200).Produces<CustomerResponse>(201)
+            .WithSummary("Create or update a customer")
+            .WithDescription("""
+                Merge semantics: absent properties keep their value; null clears rating, averagePaymentDelayDays, workflow,
+                name or a custom field (amounts cannot be null). workflow, assignedUsers and paymentMethods replace the
+                current value. sequence (optional, increasing per customer) makes retries safe: a sequence not above the last
+                applied one answers 200 with "stale": true and changes nothing. 201 on create, 200 on update; the body is the
+                customer after its rules ran, with firedRules. An excluded customer answers 409.
+                Example: {"name":"Acme","outstandingAmount":7000,"rating":"B","customFields":{"Segment":"B2B"},"sequence":17}
+                """);
+        api.MapGet("/customers/{id}", GetCustomer).WithTags("Customers").Produces<CustomerResponse>()
+            .WithSummary("Get a customer");
+        api.MapGet("/customers", ListCustomers).WithTags("Customers").Produces<CustomerPage>()
+            .WithSummary("List customers")
+            .WithDescription("""Keyset-paged by id. filter: URL-encoded JSON array of conditions, e.g. [{"field":"customFields.Segment","operator":"contains","value":"B2B"}]; limit ≤ 1000 (default 100); after: the 'next' cursor of the previous page. Excluded customers are listed.""");
+        api.MapPost("/customers/search", SearchCustomers).WithTags("Customers").Accepts<SearchRequest>("application/json").Produces<CustomerPage>()
+            .WithSummary("List customers with a filter in the body").WithDescription("""{"conditions":[...],"limit":100,"after":"<cursor>"}: the same as GET /api/customers for filters too long for a URL.""");
+        api.MapPost("/customers/count", CountCustomers).WithTags("Customers").Accepts<CountRequest>("application/json").Produces<CountResponse>()
+            .WithSummary("Count customers matching a filter, with a sample").WithDescription("""{"conditions":[...]} → {"count":n,"sample":["c1","c2"]}: the preview before a bulk action.""");
+        api.MapGet("/customers/{id}/audit", GetAudit).WithTags("Customers").Produces<AuditResponse[]>()
+            .WithSummary("A customer's audit trail, oldest first")
+            .WithDescription("Each entry: at, kind (update|ruleFired|ruleSkipped|excluded), ruleId, ruleVersion, trigger, before/after (only the fields that changed), note.");
+        return api;
+    }
+
+    public static async Task<Results<Created<CustomerResponse>, Ok<CustomerResponse>, ValidationProblem, ProblemHttpResult>> PutCustomer(
+        HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var id = CustomerIdFromPath(context);
+        if (CustomerBodyReader.IdProblem(id) is { } idProblem) return ApiResults.Invalid("id", idProblem);
+        var (document, problem) = await ApiResults.ReadDocumentAsync(context.Request);
+        if (problem is not null) return problem;
+        using (document)
+        {
+            var problems = new List<FieldProblem>();
+            var (update, _) = CustomerBodyReader.Read(document!.RootElement, withId: false, problems);
+            if (update is null) return ApiResults.Invalid(problems);
+            var result = await grains.GetGrain<ICustomerGrain>(CustomerKey.Format(user.TenantId(), id)).ApplyAsync(update);
+            return Answer(result, id);
+        }
+    }
+
+    internal static Results<Created<CustomerResponse>, Ok<CustomerResponse>, ValidationProblem, ProblemHttpResult> Answer(CustomerUpdateResult result, string id) =>
+        result.Status switch
+        {
+            CustomerUpdateStatus.Invalid => ApiResults.Invalid(result.Problems),
+            CustomerUpdateStatus.Excluded => ApiResults.Conflict($"Customer '{id}' is excluded from the product: it takes no more updates and cannot be re-imported."),
+            CustomerUpdateStatus.Created => TypedResults.Created($"/api/customers/{Uri.EscapeDataString(id)}", CustomerResponse.From(result.Customer!, result.FiredRules)),
+            CustomerUpdateStatus.Stale => TypedResults.Ok(CustomerResponse.From(result.Customer!, result.FiredRules, stale: true)),
+            _ => TypedResults.Ok(CustomerResponse.From(result.Customer!, result.FiredRules)),
+        };
+
+    public static async Task<Results<Ok<CustomerResponse>, ValidationProblem, ProblemHttpResult>> GetCustomer(HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var id = CustomerIdFromPath(context);
+        if (CustomerBodyReader.IdProblem(id) is { } idProblem) return ApiResults.Invalid("id", idProblem);
+        var customer = await grains.GetGrain<ICustomerGrain>(CustomerKey.Format(user.TenantId(), id)).GetAsync();
+        return customer is null ? ApiResults.NotFound($"There is no customer '{id}'.") : TypedResults.Ok(CustomerResponse.From(customer));
+    }
+
+    public static async Task<Results<Ok<CustomerPage>, ValidationProblem>> ListCustomers(
+        string? filter, string? limit, string? after, ClaimsPrincipal user, TenantRuntimeCache tenants, CustomerQueries queries, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ConditionDto>? conditions = null;
+        if (!string.IsNullOrEmpty(filter))
+        {
+            try
+            {
+                conditions = JsonSerializer.Deserialize<ConditionDto[]>(filter, ApiJson.Options);
+            }
+            catch (JsonException e)
+            {
+                return ApiResults.Invalid("filter" + (ApiJson.FieldPath(e.Path) is { Length: > 0 } p ? "." + p : ""), ApiResults.Explain(e));
+            }
+        }
+
+        int? size = null;
+        if (limit is not null)
+        {
+            if (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)) return ApiResults.Invalid("limit", $"must be a whole number from 1 to {MaxPageSize}");
+            size = parsed;
+        }
+
+        return await PageAsync(user.TenantId(), conditions, size, after, tenants, queries, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<CustomerPage>, ValidationProblem>> SearchCustomers(
+        HttpRequest request, ClaimsPrincipal user, TenantRuntimeCache tenants, CustomerQueries queries, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiResults.ReadAsync<SearchRequest>(request);
+        if (problem is not null) return problem;
+        return await PageAsync(user.TenantId(), body!.Conditions, body.Limit, body.After, tenants, queries, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<CountResponse>, ValidationProblem>> CountCustomers(
+        HttpRequest request, ClaimsPrincipal user, TenantRuntimeCache tenants, CustomerQueries queries, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiResults.ReadAsync<CountRequest>(request);
+        if (problem is not null) return problem;
+        var (conditions, problems) = await CompileAsync(user.TenantId(), body!.Conditions, tenants);
+        if (conditions is null) return ApiResults.Invalid(problems);
+        var (count, sample) = await queries.CountAsync(user.TenantId(), conditions, SampleSize, cancellationToken);
+        return TypedResults.Ok(new CountResponse(count, sample));
+    }
+
+    public static async Task<Results<Ok<AuditResponse[]>, ValidationProblem, ProblemHttpResult>> GetAudit(
+        HttpContext context, ClaimsPrincipal user, IGrainFactory grains, AuditStore audit, CancellationToken cancellationToken)
+    {
+        var id = CustomerIdFromPath(context);
+        if (CustomerBodyReader.IdProblem(id) is { } idProblem) return ApiResults.Invalid("id", idProblem);
+        if (await grains.GetGrain<ICustomerGrain>(CustomerKey.Format(user.TenantId(), id)).GetAsync() is null)
+        {
+            return ApiResults.NotFound($"There is no customer '{id}'.");
+        }
+
+        var entries = await audit.ListAsync(user.TenantId(), id, 0, 10_000, cancellationToken);
+        return TypedResults.Ok(entries.Select(e => new AuditResponse(e.At, e.Kind, e.RuleId, e.RuleVersion, e.Trigger, JsonNode.Parse(e.BeforeJson), JsonNode.Parse(e.AfterJson), e.Note)).ToArray());
+    }
+
+    /// <summary>
+    /// The customer id of a /api/customers/{id}… path, decoded from the raw request target: routing leaves "%2F" encoded,
+    /// and customer ids may contain '/'.
+    /// </summary>
+    internal static string CustomerIdFromPath(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || !raw.StartsWith('/')) return (string)context.GetRouteValue("id")!;
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var segments = (query >= 0 ? raw[..query] : raw).Split('/');
+        var index = Array.IndexOf(segments, "customers");
+        return index >= 0 && index + 1 < segments.Length ? Uri.UnescapeDataString(segments[index + 1]) : (string)context.GetRouteValue("id")!;
+    }
+
+    private static async Task<Results<Ok<CustomerPage>, ValidationProblem>> PageAsync(
+        string tenantId, IReadOnlyList<ConditionDto>? definitions, int? limit, string? after, TenantRuntimeCache tenants, CustomerQueries queries, CancellationToken cancellationToken)
+    {
+        var problems = new List<FieldProblem>();
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize) problems.Add(new("limit", $"must be from 1 to {MaxPageSize} (got {size})"));
+        string? afterId = null;
+        if (after is not null && (afterId = DecodeCursor(after)) is null) problems.Add(new("after", "is not a cursor this API gave out ('next' of the previous page)"));
+        var (conditions, conditionProblems) = await CompileAsync(tenantId, definitions, tenants);
+        problems.AddRange(conditionProblems);
+        if (problems.Count > 0 || conditions is null) return ApiResults.Invalid(problems);
+
+        var (items, lastId, more) = await queries.ListAsync(tenantId, conditions, afterId, size, cancellationToken);
+        return TypedResults.Ok(new CustomerPage([.. items.Select(c => CustomerResponse.From(c))], more ? EncodeCursor(lastId!) : null));
+    }
+
+    private static async Task<(IReadOnlyList<Condition>? Conditions, IReadOnlyList<FieldProblem> Problems)> CompileAsync(
+        string tenantId, IReadOnlyList<ConditionDto>? definitions, TenantRuntimeCache tenants)
+    {
+        var directory = (await tenants.GetAsync(tenantId)).Directory;
+        var domain = definitions?.Select(c => c is null ? null! : new Domain.Rules.Definitions.ConditionDefinition(c.Field, c.Operator, c.Value?.ToDomain())).ToArray();
+        var (conditions, problems) = RuleCompiler.CompileConditions(domain, directory);
+        return (conditions, problems.Select(p => p.ToContract()).ToArray());
+    }
+
+    private static string EncodeCursor(string id) => Convert.ToBase64String(Encoding.UTF8.GetBytes(id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + ((4 - base64.Length % 4) % 4), '=');
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using Orleans.Runtime;
+using Scalar.AspNetCore;
+using SmartRules.Persistence.Customers;
+using SmartRules.Server.Apis;
+using SmartRules.Server.Auth;
+using SmartRules.Server.Json;
+
+namespace SmartRules.Server.Hosting;
+
+/// <summary>The HTTP side of a silo: auth, JSON, problem details, OpenAPI, health, and the endpoint groups.</summary>
+public static class ApiConfiguration
+{
+    public static IHostApplicationBuilder AddSmartRulesApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection("SmartRules:Ingestion"));
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<CustomerQueries>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, TenantKeyHandler>(AuthSchemes.Tenant, null)
+            .AddScheme<AuthenticationSchemeOptions, AdminKeyHandler>(AuthSchemes.Admin, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthSchemes.Tenant, p => p.AddAuthenticationSchemes(AuthSchemes.Tenant).RequireClaim(AuthSchemes.TenantClaim))
+            .AddPolicy(AuthSchemes.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Admin).RequireRole("admin"));
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "SmartRules API";
+            document.Info.Description = "Customer smart rules for accounts receivable: tenants stream customer changes; rules (trigger > conditions > one action) run on every change. Every /api call carries 'Authorization: Bearer <tenant API key>'; errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks()
+            .AddCheck("alive", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<ClusterHealthCheck>("cluster");
+        return builder;
+    }
+
+    public static WebApplication MapSmartRulesApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/reference");
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new() { Predicate = check => check.Tags.Contains("live") });
+
+        app.MapAdminApi();
+        var api = app.MapGroup("/api").RequireAuthorization(AuthSchemes.Tenant);
+        api.MapDirectoryApi();
+        api.MapCustomersApi();
+        api.MapIngestionApi();
+        api.MapRulesApi();
+        api.MapNotificationsApi();
+        return app;
+    }
+
+    /// <summary>A database or cluster that cannot be reached answers 503 with Retry-After; anything else 500.</summary>
+    private static async Task WriteUnexpectedErrorAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var unavailable = error is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+            || error?.InnerException is NpgsqlException or TimeoutException;
+        if (unavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await Results.Problem(statusCode: 503, title: "Service unavailable", detail: "The database or the cluster cannot be reached; nothing was changed. Retry after the Retry-After delay.").ExecuteAsync(context);
+        }
+        else
+        {
+            await Results.Problem(statusCode: 500, title: "Unexpected error", detail: "The request failed on our side; nothing can be said about what changed. Retrying with the same 'sequence' is safe.").ExecuteAsync(context);
+        }
+    }
+
+    private sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("select 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL cannot be reached", e);
+            }
+        }
+    }
+
+    private sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+#pragma warning disable CA2016 // GetHosts takes no token; WaitAsync bounds the wait instead.
+                var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellationToken);
+#pragma warning restore CA2016
+                return hosts.Count > 0 ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s)") : HealthCheckResult.Unhealthy("no active silo");
+            }
+            catch (Exception e)
+            {
+                return HealthCheckResult.Unhealthy("the cluster cannot be reached", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using SmartRules.Contracts;
+using SmartRules.Contracts.Customers;
+using SmartRules.Domain.Rules;
+
+namespace SmartRules.Server.Json;
+
+/// <summary>
+/// Reads a customer update (API.md "PUT /api/customers/{id}", and each NDJSON line with its "id") with merge semantics:
+/// an absent property is not a null one. Every problem is reported with its field, and nothing is half-read.
+/// </summary>
+public static class CustomerBodyReader
+{
+    public const int MaxIdLength = 200;
+
+    private static readonly string[] Known =
+    [
+        "name", "outstandingAmount", "dueAmount", "overdueAmount", "rating", "averagePaymentDelayDays", "customFields",
+        "workflow", "assignedUsers", "paymentMethods", "sequence",
+    ];
+
+    public static (CustomerUpdateCommand? Update, string? Id) Read(JsonElement body, bool withId, List<FieldProblem> problems)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new("", $"the body must be a JSON object (got {Describe(body)})"));
+            return (null, null);
+        }
+
+        var update = new CustomerUpdateCommand();
+        string? id = null;
+        foreach (var property in body.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "id" when withId:
+                    if (value.ValueKind != JsonValueKind.String) problems.Add(new("id", $"must be a text (got {Describe(value)})"));
+                    else if (IdProblem(value.GetString()!) is { } problem) problems.Add(new("id", problem));
+                    else id = value.GetString();
+                    break;
+                case "name":
+                    if (Text(value, "name", problems, nullable: true, out var name)) update = update with { Name = Patch.Set(name) };
+                    break;
+                case "outstandingAmount":
+                    if (Amount(value, property.Name, problems) is { } outstanding) update = update with { OutstandingAmount = Patch.Set(outstanding) };
+                    break;
+                case "dueAmount":
+                    if (Amount(value, property.Name, problems) is { } due) update = update with { DueAmount = Patch.Set(due) };
+                    break;
+                case "overdueAmount":
+                    if (Amount(value, property.Name, problems) is { } overdue) update = update with { OverdueAmount = Patch.Set(overdue) };
+                    break;
+                case "averagePaymentDelayDays":
+                    if (value.ValueKind == JsonValueKind.Null) update = update with { AveragePaymentDelayDays = Patch.Set<decimal?>(null) };
+                    else if (Amount(value, property.Name, problems) is { } delay) update = update with { AveragePaymentDelayDays = Patch.Set<decimal?>(delay) };
+                    break;
+                case "rating":
+                    if (value.ValueKind == JsonValueKind.Null) update = update with { Rating = Patch.Set<string?>(null) };
+                    else if (value.ValueKind == JsonValueKind.String && value.GetString() is "A" or "B" or "C" or "D") update = update with { Rating = Patch.Set<string?>(value.GetString()) };
+                    else problems.Add(new("rating", $"must be \"A\", \"B\", \"C\", \"D\" or null (got {Describe(value)})"));
+                    break;
+                case "workflow":
+                    if (Text(value, "workflow", problems, nullable: true, out var workflow)) update = update with { Workflow = Patch.Set(workflow) };
+                    break;
+                case "customFields":
+                    if (CustomFields(value, problems) is { } fields) update = update with { CustomFields = fields };
+                    break;
+                case "assignedUsers":
+                    if (Texts(value, "assignedUsers", problems) is { } users) update = update with { AssignedUsers = users };
+                    break;
+                case "paymentMethods":
+                    if (Texts(value, "paymentMethods", problems) is { } methods) update = update with { PaymentMethods = methods };
+                    break;
+                case "sequence":
+                    if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var sequence) && sequence >= 0) update = update with { Sequence = sequence };
+                    else problems.Add(new("sequence", $"must be a whole number from 0 to {long.MaxValue} (got {Describe(value)})"));
+                    break;
+                default:
+                    problems.Add(new(property.Name, $"unknown field; allowed: {RuleVocabulary.OneOf(withId ? ["id", .. Known] : Known)}"));
+                    break;
+            }
+        }
+
+        if (withId && id is null && !problems.Any(p => p.Path == "id")) problems.Add(new("id", "is required: the customer's id"));
+        return (problems.Count == 0 ? update : null, id);
+    }
+
+    /// <summary>Why a customer id is not acceptable, or <c>null</c>: 1–200 characters, none of them control characters.</summary>
+    public static string? IdProblem(string id)
+    {
+        if (id.Length == 0) return "must not be empty";
+        if (id.Length > MaxIdLength) return $"must be at most {MaxIdLength} characters (got {id.Length})";
+        if (id.Any(char.IsControl)) return "must not contain control characters";
+        if (id.Any(char.IsSurrogate) && !IsWellFormed(id)) return "must be well-formed Unicode";
+        return null;
+    }
+
+    public static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a text",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return false;
+        }
+
+        return true;
+    }
+
+    private static decimal? Amount(JsonElement value, string field, List<FieldProblem> problems)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var amount)) return amount;
+        problems.Add(new(field, value.ValueKind switch
+        {
+            JsonValueKind.Null => "cannot be null; send 0 for no amount",
+            JsonValueKind.Number => "is out of range for a decimal amount",
+            _ => $"must be a number (got {Describe(value)})",
+        }));
+        return null;
+    }
+
+    private static bool Text(JsonElement value, string field, List<FieldProblem> problems, bool nullable, out string? text)
+    {
+        text = null;
+        if (value.ValueKind == JsonValueKind.Null && nullable) return true;
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            text = value.GetString();
+            return true;
+        }
+
+        problems.Add(new(field, $"must be a text{(nullable ? " or null" : "")} (got {Describe(value)})"));
+        return false;
+    }
+
+    private static string[]? Texts(JsonElement value, string field, List<FieldProblem> problems)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add(new(field, $"must be a list of texts (got {Describe(value)})"));
+            return null;
+        }
+
+        var items = new List<string>();
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String) items.Add(item.GetString()!);
+            else problems.Add(new($"{field}[{i}]", $"must be a text (got {Describe(item)})"));
+            i++;
+        }
+
+        return items.Count == i ? [.. items] : null;
+    }
+
+    private static Dictionary<string, string?>? CustomFields(JsonElement value, List<FieldProblem> problems)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new("customFields", $"must be an object of field name to text or null (got {Describe(value)})"));
+            return null;
+        }
+
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var valid = true;
+        foreach (var field in value.EnumerateObject())
+        {
+            var path = "customFields." + field.Name;
+            if (TextRules.NameProblem(field.Name, TextRules.MaxFieldNameLength) is { } nameProblem)
+            {
+                problems.Add(new("customFields", $"the field name '{Shorten(field.Name)}' {nameProblem}"));
+                valid = false;
+            }
+            else if (field.Value.ValueKind is JsonValueKind.String or JsonValueKind.Null)
+            {
+                fields[field.Name] = field.Value.ValueKind == JsonValueKind.Null ? null : field.Value.GetString();
+            }
+            else
+            {
+                problems.Add(new(path, $"must be a text or null (got {Describe(field.Value)})"));
+                valid = false;
+            }
+        }
+
+        return valid ? fields : null;
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}
