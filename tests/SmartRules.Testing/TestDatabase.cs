@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SmartRules.Persistence.Schema;
 
-namespace SmartRules.Grains.Tests.Infrastructure;
+namespace SmartRules.Testing;
 
 /// <summary>
 /// A PostgreSQL database of its own for one fixture, created from <c>SMARTRULES_TEST_PG</c> (a role that may create

@@ -8,7 +8,7 @@ using SmtpServer.ComponentModel;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace SmartRules.Grains.Tests.Infrastructure;
+namespace SmartRules.Testing;
 
 /// <summary>A real SMTP server on loopback (the SmtpServer package) that keeps every message it receives.</summary>
 public sealed class SmtpReceiver : IAsyncDisposable

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace SmartRules.Grains.Tests.Infrastructure;
+namespace SmartRules.Testing;
 
 /// <summary>A real HTTP server on loopback that records every webhook call; it can be told to fail the next calls.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable

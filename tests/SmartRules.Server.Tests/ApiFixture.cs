@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace SmartRules.Server.Tests;
+
+/// <summary>
+/// The real server (<c>Program</c>: one silo + the API) on a PostgreSQL database of its own, reached over HTTP through
+/// WebApplicationFactory; tenants are created through the admin API like a client would.
+/// </summary>
+public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key";
+
+    public TestDatabase Database { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(migrate: false);
+        _ = Server; // starts the host: migration, silo, API
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:SmartRules", Database.ConnectionString);
+        builder.UseSetting("SmartRules:AdminKey", AdminKey);
+        builder.UseSetting("Orleans:ClusterId", "api-" + Guid.NewGuid().ToString("N")[..8]);
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("SmartRules:Ingestion:MaxLineBytes", "4096");
+        builder.UseSetting("SmartRules:Ingestion:MaxBodyBytes", "200000");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public HttpClient Admin()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        return client;
+    }
+
+    /// <summary>Creates a tenant through the admin API, with users and workflows, and a client carrying its key.</summary>
+    public async Task<(string Id, HttpClient Client)> TenantAsync()
+    {
+        var id = "t-" + Guid.NewGuid().ToString("N")[..10];
+        using var admin = Admin();
+        var created = await admin.PostAsJsonAsync("/admin/tenants", new { id, name = "Tenant " + id });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = (await created.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        foreach (var email in new[] { "ann@acme.test", "bob@acme.test", "cid@acme.test" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/users/{email}", new { name = email[..3] })).StatusCode);
+        }
+
+        foreach (var workflow in new[] { "collections", "legal", "vip" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/workflows/{workflow}", new { name = workflow })).StatusCode);
+        }
+
+        return (id, client);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+internal static class Http
+{
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static Task<HttpResponseMessage> PutJson(this HttpClient client, string url, string json) => client.PutAsync(url, Json(json));
+
+    public static Task<HttpResponseMessage> PostJson(this HttpClient client, string url, string json) => client.PostAsync(url, Json(json));
+
+    public static async Task<JsonNode> Body(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("empty body");
+
+    /// <summary>Asserts a 400 problem whose errors name <paramref name="field"/>.</summary>
+    public static async Task<JsonNode> AssertInvalid(this HttpResponseMessage response, string field)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonNode.Parse(text)!;
+        var errors = body["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey(field), $"errors has no '{field}': {text}");
+        return body;
+    }
+
+    public static string Text(this JsonNode? node) => node?.GetValue<string>() ?? throw new InvalidOperationException("missing value");
+}
