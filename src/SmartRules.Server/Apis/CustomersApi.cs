@@ -155,7 +155,12 @@ public static class CustomersApi
     internal static string CustomerIdFromPath(HttpContext context)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(raw) || !raw.StartsWith('/')) return (string)context.GetRouteValue("id")!;
+        if (string.IsNullOrEmpty(raw) || !raw.StartsWith('/'))
+        {
+            // No raw target (an in-memory test server): the route value has everything decoded but "%2F".
+            return ((string)context.GetRouteValue("id")!).Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        }
+
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         var segments = (query >= 0 ? raw[..query] : raw).Split('/');
         var index = Array.IndexOf(segments, "customers");
