@@ -11,8 +11,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace SmartRules.Server.Tests;
 
 /// <summary>
-/// The real server (<c>Program</c>: one silo + the API) on a PostgreSQL database of its own, reached over HTTP through
-/// WebApplicationFactory; tenants are created through the admin API like a client would.
+/// The real server (<c>Program</c>: one silo + the API) on a PostgreSQL database of its own, reached over real HTTP on
+/// loopback through WebApplicationFactory; tenants are created through the admin API like a client would.
 /// </summary>
 public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -23,7 +23,10 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(migrate: false);
-        _ = Server; // starts the host: migration, silo, API
+        // Real HTTP on loopback (Kestrel), not the in-memory test server: streaming bodies and raw request targets
+        // behave as they do for clients.
+        UseKestrel(0);
+        StartServer(); // the host: migration, silo, API
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -70,6 +70,12 @@ public static class IngestionApi
             while (!run.Failed && TryTakeLine(ref buffer, out var line))
             {
                 consumedBytes += line.Length + 1;
+                if (consumedBytes > limits.MaxBodyBytes)
+                {
+                    tooLarge = true; // this line ends past the limit: it and everything after it are not applied
+                    break;
+                }
+
                 if (skippingLongLine)
                 {
                     skippingLongLine = false; // the rest of an overlong line, already rejected
@@ -95,7 +101,7 @@ public static class IngestionApi
                 buffer = buffer.Slice(buffer.End);
             }
 
-            if (consumedBytes + buffer.Length > limits.MaxBodyBytes)
+            if (tooLarge || consumedBytes + buffer.Length > limits.MaxBodyBytes)
             {
                 tooLarge = true;
                 reader.AdvanceTo(buffer.End);
