@@ -25,6 +25,29 @@ using SmartRules.Server.Hosting;
 //        [--inflight 500] [--rules 20] [--variants stock,group,memory]
 var options = Args.Parse(args);
 var server = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } pg ? pg : "Host=127.0.0.1;Username=smartrules;Password=smartrules;Database=postgres";
+if (args.Contains("ingest"))
+{
+    // NDJSON over loopback HTTP beside direct grain calls: dotnet run -c Release --project bench/SmartRules.LoadBench -- ingest
+    var ingestDatabase = "smartrules_bench_ingest_" + Guid.NewGuid().ToString("N")[..6];
+    await using (var admin = new NpgsqlConnection(server))
+    {
+        await admin.OpenAsync();
+        await new NpgsqlCommand($"create database {ingestDatabase}", admin).ExecuteNonQueryAsync();
+    }
+
+    try
+    {
+        await IngestBench.RunAsync(new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString, options.Customers, options.Updates, options.InFlight);
+    }
+    finally
+    {
+        NpgsqlConnection.ClearAllPools();
+        await DropAsync(server, ingestDatabase);
+    }
+
+    return 0;
+}
+
 Console.WriteLine($"customers {options.Customers:N0}, updates {options.Updates:N0}, in flight {options.InFlight}, active rules {options.Rules}, {Environment.ProcessorCount} cores");
 
 var results = new List<Result>();
