@@ -25,27 +25,9 @@ internal static class IngestBench
 {
     public static async Task RunAsync(string connectionString, int customers, int updates, int inFlight)
     {
-        var port = FreePort();
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Configuration["SmartRules:AdminKey"] = "bench-admin";
-        builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
-            silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "ingest-bench");
-            silo.AddSmartRules(connectionString, builder.Configuration);
-        });
-        builder.AddSmartRulesApi();
-        await using var app = builder.Build();
-        app.MapSmartRulesApi();
-        await app.StartAsync();
-
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bench-admin");
-        var created = await (await http.PostAsJsonAsync("/admin/tenants", new { id = "ingest", name = "Ingest" })).Content.ReadFromJsonAsync<JsonObject>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created!["apiKey"]!.GetValue<string>());
+        await using var server = await BenchServer.StartAsync(connectionString, "ingest");
+        var app = server.App;
+        var http = server.Client;
         await SetUpAsync(http);
 
         var clock = Stopwatch.StartNew();
@@ -87,7 +69,6 @@ internal static class IngestBench
         Console.WriteLine($"| NDJSON over loopback HTTP (8 streams x 1000 lines) | {httpRate:N0} | {httpRate / grainRate:0.00} |");
         Console.WriteLine();
         Console.WriteLine($"paced at 6,000 updates/s (requests of 20 lines): achieved {achieved:N0}/s, request latency p50 {p50:0.0} ms, p99 {p99:0.0} ms");
-        await app.StopAsync();
     }
 
     private static async Task SetUpAsync(HttpClient http)
@@ -160,12 +141,5 @@ internal static class IngestBench
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Array.Sort(latencies);
         return (latencies[latencies.Length / 2], latencies[Math.Min(latencies.Length - 1, (int)(latencies.Length * 0.99))], requests * linesPerRequest / elapsed);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -25,9 +25,10 @@ using SmartRules.Server.Hosting;
 //        [--inflight 500] [--rules 20] [--variants stock,group,memory]
 var options = Args.Parse(args);
 var server = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } pg ? pg : "Host=127.0.0.1;Username=smartrules;Password=smartrules;Database=postgres";
-if (args.Contains("ingest"))
+if (args.Contains("ingest") || args.Contains("lists"))
 {
     // NDJSON over loopback HTTP beside direct grain calls: dotnet run -c Release --project bench/SmartRules.LoadBench -- ingest
+    // Customer lists at 1M customers:                      dotnet run -c Release --project bench/SmartRules.LoadBench -- lists --customers 1000000
     var ingestDatabase = "smartrules_bench_ingest_" + Guid.NewGuid().ToString("N")[..6];
     await using (var admin = new NpgsqlConnection(server))
     {
@@ -37,7 +38,9 @@ if (args.Contains("ingest"))
 
     try
     {
-        await IngestBench.RunAsync(new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString, options.Customers, options.Updates, options.InFlight);
+        var connection = new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString;
+        if (args.Contains("lists")) await ListBench.RunAsync(connection, Args.Parse(args).Customers);
+        else await IngestBench.RunAsync(connection, options.Customers, options.Updates, options.InFlight);
     }
     finally
     {

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using SmartRules.Server.Hosting;
+
+namespace SmartRules.LoadBench;
+
+/// <summary>One silo serving the API on a loopback port, configured as the server is, and a client of one new tenant.</summary>
+internal sealed class BenchServer : IAsyncDisposable
+{
+    private BenchServer(WebApplication app, HttpClient client)
+    {
+        App = app;
+        Client = client;
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<BenchServer> StartAsync(string connectionString, string tenantId)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Configuration["SmartRules:AdminKey"] = "bench-admin";
+        builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
+            silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "bench-" + tenantId);
+            silo.AddSmartRules(connectionString, builder.Configuration);
+        });
+        builder.AddSmartRulesApi();
+        var app = builder.Build();
+        app.MapSmartRulesApi();
+        await app.StartAsync();
+
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bench-admin");
+        var created = await (await http.PostAsJsonAsync("/admin/tenants", new { id = tenantId, name = tenantId })).Content.ReadFromJsonAsync<JsonObject>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created!["apiKey"]!.GetValue<string>());
+        return new BenchServer(app, http);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
