@@ -156,7 +156,7 @@ static IHost BuildSilo(string variant, string connectionString)
     {
         silo.UseLocalhostClustering();
         silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "bench");
-        silo.AddSmartRules(connectionString, new ConfigurationBuilder().Build());
+        silo.AddSmartRules(connectionString, new ConfigurationBuilder().AddEnvironmentVariables().Build());
         switch (variant)
         {
             case "stock":

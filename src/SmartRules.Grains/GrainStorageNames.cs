@@ -9,6 +9,9 @@ public static class GrainStorageNames
     /// <summary>Tenants: the stock Orleans ADO.NET provider.</summary>
     public const string Tenants = "tenants";
 
+    /// <summary>Backfill coordinators: the stock Orleans ADO.NET provider.</summary>
+    public const string Backfills = "backfills";
+
     /// <summary>Customers: the project's group-commit provider on the <c>customers</c> table.</summary>
     public const string Customers = Persistence.Customers.CustomerGrainStorage.Name;
 }

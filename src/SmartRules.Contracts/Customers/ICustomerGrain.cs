@@ -8,6 +8,13 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("Apply")]
     Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update);
 
+    /// <summary>
+    /// Applies one backfill to this customer, at most once: a customer remembers the backfills it has applied, so a
+    /// page delivered again after a silo loss changes nothing.
+    /// </summary>
+    [Alias("ApplyBackfill")]
+    Task<Backfills.BackfillOutcome> ApplyBackfillAsync(Backfills.BackfillWork work);
+
     /// <summary>The customer, or <c>null</c> when it does not exist.</summary>
     [Alias("Get")]
     Task<CustomerView?> GetAsync();

@@ -58,11 +58,47 @@ public sealed class CompiledRuleSet
         }
 
         Span<ulong> used = stackalloc ulong[(rules.Length + 63) >> 6];
-        List<int>? matched = null;
         EvaluationLog? log = null;
-        var previous = before;
-        var current = after;
-        for (var number = 1; ; number++)
+        var current = RunRounds(rules, used, before, after, 1, created, changed, directory, ref log);
+        return log is null ? Evaluation.NothingMatched(after) : log.ToEvaluation(current);
+    }
+
+    /// <summary>
+    /// Applies rules to a customer as it is now, for a backfill ("apply to existing customers"): the given rules —
+    /// pinned when the backfill started, in rule-set order — act in one round on the customers they match as
+    /// existing customers (<see cref="CompiledRule.MatchesExisting"/>: conditions hold and a threshold's value is
+    /// beyond it), first rule winning a conflict; then whatever that changed cascades through this rule set as after
+    /// any change. A backfilled rule that is also in this set has used its one firing.
+    /// </summary>
+    public Evaluation EvaluateExisting(CustomerSnapshot customer, IReadOnlyList<CompiledRule> backfillRules, ITenantDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        ArgumentNullException.ThrowIfNull(backfillRules);
+        ArgumentNullException.ThrowIfNull(directory);
+        var matched = backfillRules.Where(r => r.MatchesExisting(customer)).ToList();
+        if (matched.Count == 0) return Evaluation.NothingMatched(customer);
+
+        var rules = _rules;
+        Span<ulong> used = stackalloc ulong[Math.Max(1, (rules.Length + 63) >> 6)];
+        for (var i = 0; i < rules.Length; i++)
+        {
+            if (matched.Exists(m => m.Id == rules[i].Id)) used[i >> 6] |= 1UL << i;
+        }
+
+        EvaluationLog? log = new() { Rounds = 1 };
+        var next = ApplyRound(matched, customer, directory, log);
+        var current = next.Excluded || next.Equals(customer)
+            ? next
+            : RunRounds(rules, used, customer, next, 2, created: false, changed: true, directory, ref log);
+        return log!.ToEvaluation(current);
+    }
+
+    private static CustomerSnapshot RunRounds(
+        CompiledRule[] rules, Span<ulong> used, CustomerSnapshot previous, CustomerSnapshot current, int firstRound,
+        bool created, bool changed, ITenantDirectory directory, ref EvaluationLog? log)
+    {
+        List<CompiledRule>? matched = null;
+        for (var number = firstRound; ; number++)
         {
             matched?.Clear();
             var round = new RoundContext(previous, current, number, created, changed);
@@ -70,36 +106,32 @@ public sealed class CompiledRuleSet
             {
                 if ((used[i >> 6] & (1UL << i)) != 0) continue;
                 var rule = rules[i];
-                if (rule.Trigger.Fires(round) && rule.ConditionsHold(current)) (matched ??= []).Add(i);
+                if (rule.Trigger.Fires(round) && rule.ConditionsHold(current))
+                {
+                    // A rule that matches has used its chance for this change, whatever happens to its action.
+                    used[i >> 6] |= 1UL << i;
+                    (matched ??= []).Add(rule);
+                }
             }
 
-            if (matched is null || matched.Count == 0) break;
+            if (matched is null || matched.Count == 0) return current;
             log ??= new EvaluationLog();
             log.Rounds = number;
-            var next = ApplyRound(rules, matched, used, current, directory, log);
-            if (next.Excluded || next.Equals(current))
-            {
-                current = next;
-                break;
-            }
-
+            var next = ApplyRound(matched, current, directory, log);
+            if (next.Excluded || next.Equals(current)) return next;
             previous = current;
             current = next;
             changed = true;
         }
-
-        return log is null ? Evaluation.NothingMatched(after) : log.ToEvaluation(current);
     }
 
-    private static CustomerSnapshot ApplyRound(CompiledRule[] rules, List<int> matched, Span<ulong> used, CustomerSnapshot start, ITenantDirectory directory, EvaluationLog log)
+    private static CustomerSnapshot ApplyRound(List<CompiledRule> matched, CustomerSnapshot start, ITenantDirectory directory, EvaluationLog log)
     {
         var state = start;
         CompiledRule? workflowWinner = null;
         CompiledRule? excludedBy = null;
-        foreach (var index in matched)
+        foreach (var rule in matched)
         {
-            used[index >> 6] |= 1UL << index;
-            var rule = rules[index];
             if (excludedBy is not null)
             {
                 log.Skipped(rule, $"customer excluded earlier in this round by rule '{excludedBy.Name}' ({excludedBy.Id})");

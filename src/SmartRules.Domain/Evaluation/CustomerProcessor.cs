@@ -10,14 +10,32 @@ namespace SmartRules.Domain.Evaluation;
 /// </summary>
 public static class CustomerProcessor
 {
+    /// <summary>
+    /// A backfill of rules onto an existing customer (<see cref="CompiledRuleSet.EvaluateExisting"/>). Nothing happens
+    /// to an excluded customer or one the rules do not match; otherwise the outcome is an update, even when only a
+    /// notification came of it, so that its audit entries are stored.
+    /// </summary>
+    public static ChangeOutcome ApplyExisting(CustomerSnapshot current, IReadOnlyList<Rules.CompiledRule> backfillRules, CompiledRuleSet rules, ITenantDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (current.Excluded) return new(ChangeStatus.RefusedExcluded, current, [], [], [], 0);
+        var evaluation = rules.EvaluateExisting(current, backfillRules, directory);
+        return evaluation.AnyRuleMatched
+            ? new(ChangeStatus.Updated, evaluation.Customer, evaluation.Audit, evaluation.Firings, evaluation.Notifications, evaluation.Rounds)
+            : new(ChangeStatus.Unchanged, current, [], [], [], 0);
+    }
+
     /// <param name="current">The customer as stored, or <c>null</c> when it does not exist yet.</param>
+    /// <param name="note">Said on the update's audit entry (for example which bulk action made the change).</param>
     public static ChangeOutcome Apply(
         CustomerSnapshot? current,
         string customerId,
         CustomerUpdate update,
         CompiledRuleSet rules,
         ITenantDirectory directory,
-        RatingSource ratingSource = RatingSource.Provided)
+        RatingSource ratingSource = RatingSource.Provided,
+        string? note = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentNullException.ThrowIfNull(update);
@@ -36,7 +54,7 @@ public static class CustomerProcessor
             return new(ChangeStatus.Unchanged, before, [], [], [], 0);
         }
 
-        var updateEntry = new AuditEntry(AuditKind.Update, SnapshotDiff.Between(before, after), Note: created ? "customer created" : null);
+        var updateEntry = new AuditEntry(AuditKind.Update, SnapshotDiff.Between(before, after), Note: created ? "customer created" : note);
         var evaluation = rules.Evaluate(before, after, created, directory);
         return new(
             created ? ChangeStatus.Created : ChangeStatus.Updated,

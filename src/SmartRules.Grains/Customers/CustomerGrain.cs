@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using SmartRules.Contracts;
+using SmartRules.Contracts.Backfills;
 using SmartRules.Contracts.Customers;
+using SmartRules.Grains.Backfills;
 using SmartRules.Domain.Customers;
 using SmartRules.Domain.Evaluation;
 using SmartRules.Domain.Rules;
@@ -25,6 +27,7 @@ public sealed class CustomerGrain(
     NotificationRenderer renderer,
     AuditStore audit,
     StringPool pool,
+    BackfillPlanCache plans,
     TimeProvider time) : Grain, ICustomerGrain
 {
     /// <summary>How many entries <see cref="GetRecentAuditAsync"/> returns.</summary>
@@ -67,12 +70,71 @@ public sealed class CustomerGrain(
             return Answer(CustomerUpdateStatus.Unchanged, state.State, []);
         }
 
-        // PostgreSQL keeps microseconds: audit times read back after a restart equal the ones answered now.
+        Stage(next, outcome, tenantId, customerId);
+        await WriteAsync(current, next);
+        var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
+        return Answer(status, state.State, outcome.Firings);
+    }
+
+    public async Task<BackfillOutcome> ApplyBackfillAsync(BackfillWork work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var current = state.State;
+        if (current.Customer is not { } customer) return BackfillOutcome.Missing;
+        if (current.AppliedBackfills.Contains(work.BackfillId)) return BackfillOutcome.AlreadyApplied;
+        if (customer.Excluded) return BackfillOutcome.Excluded;
+
+        var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
+        var tenant = await tenants.GetAsync(tenantId);
+        var plan = plans.Get(tenantId, work, tenant.Directory);
+        ChangeOutcome outcome;
+        if (work.Request.Kind == BackfillKind.BulkAction)
+        {
+            if (!plan.Filter.All(c => c.Matches(customer))) return BackfillOutcome.NotMatched;
+            outcome = CustomerProcessor.Apply(customer, customerId, BulkUpdate(work.Request, customer, tenant.Directory), tenant.Rules, tenant.Directory, tenant.RatingSource, $"bulk action {work.BackfillId}");
+            if (!outcome.Changed) return BackfillOutcome.Unchanged;
+        }
+        else
+        {
+            outcome = CustomerProcessor.ApplyExisting(customer, plan.Rules, tenant.Rules, tenant.Directory);
+            if (!outcome.Changed) return BackfillOutcome.NotMatched;
+        }
+
+        var next = current.Next();
+        Stage(next, outcome, tenantId, customerId);
+        next.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
+        await WriteAsync(current, next);
+        return BackfillOutcome.Applied;
+    }
+
+    /// <summary>The change a bulk action makes to one customer: the workflow, or users added and removed.</summary>
+    private static CustomerUpdate BulkUpdate(BackfillRequest request, CustomerSnapshot customer, Domain.Tenants.TenantDirectory directory)
+    {
+        if (request.WorkflowId is { } workflow) return new CustomerUpdate { Workflow = workflow };
+        string Canonical(string email) => directory.TryResolveUser(email, out var user) ? user : email;
+        var users = customer.AssignedUsers.Union((request.AddUsers ?? []).Select(Canonical)).Except(request.RemoveUsers ?? []);
+        return new CustomerUpdate { AssignedUsers = users.ToArray() };
+    }
+
+    public Task<CustomerView?> GetAsync() =>
+        Task.FromResult(state.State.Customer?.ToView(state.State.Version));
+
+    public Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync()
+    {
+        var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
+        return audit.ListRecentAsync(tenantId, customerId, RecentAuditCount, CancellationToken.None);
+    }
+
+    /// <summary>Stages on the next state the changed customer, its audit entries and its rendered notifications.</summary>
+    private void Stage(CustomerState next, ChangeOutcome outcome, string tenantId, string customerId)
+    {
+        // PostgreSQL keeps microseconds: audit times read back later equal the ones answered now.
         var clock = time.GetUtcNow();
         var now = new DateTimeOffset(clock.UtcTicks - clock.UtcTicks % 10, TimeSpan.Zero);
         next.Customer = outcome.Customer;
         next.PendingAudit = [.. outcome.Audit.Select(entry => entry.ToRecord(now))];
-        var newVersion = current.Version + 1;
+        var newVersion = next.Version + 1;
+        next.PendingOutbox = [];
         for (var i = 0; i < outcome.Notifications.Count; i++)
         {
             var n = outcome.Notifications[i];
@@ -88,19 +150,6 @@ public sealed class CustomerGrain(
                 renderer.Render(n.BodyTemplate, n.Customer),
                 now));
         }
-
-        await WriteAsync(current, next);
-        var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
-        return Answer(status, state.State, outcome.Firings);
-    }
-
-    public Task<CustomerView?> GetAsync() =>
-        Task.FromResult(state.State.Customer?.ToView(state.State.Version));
-
-    public Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync()
-    {
-        var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
-        return audit.ListRecentAsync(tenantId, customerId, RecentAuditCount, CancellationToken.None);
     }
 
     private async Task WriteAsync(CustomerState current, CustomerState next)

@@ -5,6 +5,7 @@ using NpgsqlTypes;
 using SmartRules.Domain.Customers;
 using SmartRules.Domain.Rules;
 using SmartRules.Domain.Rules.Conditions;
+using SmartRules.Domain.Rules.Triggers;
 
 namespace SmartRules.Persistence.Customers;
 
@@ -16,17 +17,55 @@ namespace SmartRules.Persistence.Customers;
 /// </summary>
 public static class CustomerFilterSql
 {
-    public static string Where(IReadOnlyList<Condition> conditions, NpgsqlParameterCollection parameters)
+    public static string Where(IReadOnlyList<Condition> conditions, NpgsqlParameterCollection parameters) =>
+        "tenant_id = @tenant and " + All(conditions, parameters, "f");
+
+    /// <summary>All the conditions (AND), parameters named from <paramref name="prefix"/>; "true" for none.</summary>
+    public static string All(IReadOnlyList<Condition> conditions, NpgsqlParameterCollection parameters, string prefix)
     {
         ArgumentNullException.ThrowIfNull(conditions);
         ArgumentNullException.ThrowIfNull(parameters);
-        var sql = new StringBuilder("tenant_id = @tenant");
+        if (conditions.Count == 0) return "true";
+        var sql = new StringBuilder("(");
         for (var i = 0; i < conditions.Count; i++)
         {
-            sql.Append(" and ").Append(Predicate(conditions[i], $"f{i}", parameters));
+            if (i > 0) sql.Append(" and ");
+            sql.Append(Predicate(conditions[i], $"{prefix}{i}", parameters));
         }
 
-        return sql.ToString();
+        return sql.Append(')').ToString();
+    }
+
+    /// <summary>
+    /// The customers a rule can apply to when it is backfilled: its conditions hold and, for a threshold rule, the
+    /// current value is strictly beyond the threshold (unset or unrated never is).
+    /// </summary>
+    public static string RuleCandidates(CompiledRule rule, NpgsqlParameterCollection parameters, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var threshold = rule.Trigger switch
+        {
+            OutstandingAmountThresholdTrigger t => Beyond("outstanding_amount", t.Direction, t.Threshold),
+            AveragePaymentDelayThresholdTrigger t => Beyond("average_payment_delay_days", t.Direction, t.Threshold),
+            RatingThresholdTrigger t => RatingsBeyond(t),
+            _ => "true",
+        };
+        return $"({threshold} and {All(rule.Conditions, parameters, prefix + "c")})";
+
+        string Beyond(string column, ThresholdDirection direction, decimal value)
+        {
+            parameters.Add(new NpgsqlParameter<decimal>(prefix + "t", NpgsqlDbType.Numeric) { TypedValue = value });
+            return $"{column} {(direction == ThresholdDirection.Exceeds ? ">" : "<")} @{prefix}t";
+        }
+
+        string RatingsBeyond(RatingThresholdTrigger t)
+        {
+            var ratings = Enum.GetValues<Rating>()
+                .Where(r => t.Direction == ThresholdDirection.Exceeds ? r > t.Threshold : r < t.Threshold)
+                .Select(Ratings.Name).ToArray();
+            parameters.Add(new NpgsqlParameter<string[]>(prefix + "t", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = ratings });
+            return $"rating::text = any(@{prefix}t)";
+        }
     }
 
     private static string Predicate(Condition condition, string name, NpgsqlParameterCollection parameters)

@@ -23,7 +23,11 @@ public sealed class CustomerState
     /// <summary>The committed version of the row: 0 before the first write, then +1 per write.</summary>
     public long Version { get; set; }
 
-    /// <summary>Backfills whose action this customer has already received (issue #6).</summary>
+    /// <summary>How many applied backfill ids a customer remembers: far more than can run at once for a tenant.</summary>
+    public const int AppliedBackfillsKept = 50;
+
+    /// <summary>Backfills whose action this customer has already received, newest last, so a page delivered again
+    /// after a silo loss changes nothing.</summary>
     public List<string> AppliedBackfills { get; set; } = [];
 
     public List<AuditRecord> PendingAudit { get; set; } = [];

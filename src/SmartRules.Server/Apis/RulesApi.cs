@@ -26,7 +26,7 @@ public static class RulesApi
             .WithSummary("Replace a rule's definition").WithDescription("The full body of POST without \"active\"; the version goes up by one and later changes use it at once.");
         api.MapDelete("/rules/{id}", DeleteRule).WithTags("Rules").WithSummary("Delete a rule");
         api.MapPost("/rules/{id}/activate", ActivateRule).WithTags("Rules").Accepts<ActivateRequest>("application/json").Produces<RuleResponse>()
-            .WithSummary("Activate a rule").WithDescription("""Optional body {"applyToExisting":true}: running the rule over existing customers needs the backfill engine, which this version does not have yet; that option is refused with 400 rather than ignored.""");
+            .WithSummary("Activate a rule").WithDescription("""Optional body {"applyToExisting":true}: also run the rule, pinned at its current version, once over the existing customers it matches (threshold rules: those whose current value is beyond the threshold) → 202 {"backfillId"}; deactivating or deleting the rule cancels that backfill.""");
         api.MapPost("/rules/{id}/deactivate", DeactivateRule).WithTags("Rules").Produces<RuleResponse>().WithSummary("Deactivate a rule");
         api.MapPut("/rule-order", Reorder).WithTags("Rules").Accepts<string[]>("application/json")
             .WithSummary("Set the rule-set order").WithDescription("""["ruleId1","ruleId2",...]: a permutation of all the tenant's rules. The first matching rule wins a conflict.""");
@@ -62,19 +62,29 @@ public static class RulesApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRule(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         await Rules(grains, user).DeleteAsync(id) ? TypedResults.NoContent() : ApiResults.NotFound($"There is no rule '{id}'.");
 
-    public static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> ActivateRule(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<RuleResponse>, Accepted<BackfillStarted>, ValidationProblem, ProblemHttpResult>> ActivateRule(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
+        var applyToExisting = false;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             var (body, problem) = await ApiResults.ReadAsync<ActivateRequest>(request);
             if (problem is not null) return problem;
-            if (body!.ApplyToExisting == true)
-            {
-                return ApiResults.Invalid("applyToExisting", "applying a rule to existing customers needs the backfill engine, which this version does not have yet; activate without it (the rule then applies to later changes)");
-            }
+            applyToExisting = body!.ApplyToExisting == true;
         }
 
-        return Answer(await Rules(grains, user).SetActiveAsync(id, true), id);
+        var result = await Rules(grains, user).SetActiveAsync(id, true);
+        if (result.Status != RuleChangeStatus.Ok || !applyToExisting)
+        {
+            return result.Status switch
+            {
+                RuleChangeStatus.NotFound => ApiResults.NotFound($"There is no rule '{id}'."),
+                RuleChangeStatus.Invalid => ApiResults.Invalid(result.Problems),
+                _ => TypedResults.Ok(RuleResponse.From(result.Rule!)),
+            };
+        }
+
+        var backfillId = await BackfillsApi.StartAsync(grains, user.TenantId(), new Contracts.Backfills.BackfillRequest(Contracts.Backfills.BackfillKind.Rule, RuleId: id));
+        return TypedResults.Accepted($"/api/backfills/{backfillId}", new BackfillStarted(backfillId));
     }
 
     public static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> DeactivateRule(string id, ClaimsPrincipal user, IGrainFactory grains) =>

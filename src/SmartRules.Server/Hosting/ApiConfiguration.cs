@@ -60,6 +60,7 @@ public static class ApiConfiguration
         api.MapIngestionApi();
         api.MapRulesApi();
         api.MapNotificationsApi();
+        api.MapBackfillsApi();
         return app;
     }
 

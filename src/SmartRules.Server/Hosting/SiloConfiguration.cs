@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Runtime.Hosting;
 using SmartRules.Grains;
+using SmartRules.Grains.Backfills;
 using SmartRules.Grains.Notifications;
 using SmartRules.Grains.Placement;
 using SmartRules.Grains.Tenants;
@@ -36,7 +37,7 @@ public static class SiloConfiguration
             options.Invariant = SmartRulesDatabase.Invariant;
             options.ConnectionString = tuned;
         });
-        foreach (var name in new[] { GrainStorageNames.Rules, GrainStorageNames.Tenants })
+        foreach (var name in new[] { GrainStorageNames.Rules, GrainStorageNames.Tenants, GrainStorageNames.Backfills })
         {
             silo.AddAdoNetGrainStorage(name, options =>
             {
@@ -57,6 +58,9 @@ public static class SiloConfiguration
             services.AddSingleton<CustomerGrainStorage>();
             services.AddGrainStorage(GrainStorageNames.Customers, (sp, _) => sp.GetRequiredService<CustomerGrainStorage>());
             services.AddSingleton<TenantRuntimeCache>();
+            services.AddSingleton<BackfillPlanCache>();
+            services.AddSingleton<BackfillQueries>();
+            services.AddOptions<BackfillOptions>().Bind(configuration.GetSection("SmartRules:Backfills"));
             services.AddSingleton<NotificationRenderer>();
             services.AddSingleton<OutboxStore>();
             services.AddSingleton<AuditStore>();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 using SmartRules.Contracts.Tenants;
 using SmartRules.Server.Hosting;
@@ -39,10 +40,17 @@ public class ClusterFixture : IAsyncLifetime
             ["SmartRules:Notifications:Smtp:Host"] = "127.0.0.1",
             ["SmartRules:Notifications:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SmartRules:Notifications:Smtp:Security"] = "None",
+            ["SmartRules:Backfills:PageSize"] = "200",
+            ["SmartRules:Backfills:ReminderPeriod"] = "00:00:02",
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddSmartRules(Database.ConnectionString, configuration));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSmartRules(Database.ConnectionString, configuration);
+            // Reminders every 2 s (production: the 1-minute minimum) so that a backfill resumes quickly after a kill.
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

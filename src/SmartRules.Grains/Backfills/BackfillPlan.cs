@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using SmartRules.Contracts;
+using SmartRules.Contracts.Backfills;
+using SmartRules.Domain.Rules;
+using SmartRules.Domain.Rules.Conditions;
+using SmartRules.Domain.Tenants;
+using SmartRules.Grains.Rules;
+
+namespace SmartRules.Grains.Backfills;
+
+/// <summary>A backfill compiled once: the pinned rules, or the bulk action's filter.</summary>
+public sealed record BackfillPlan(IReadOnlyList<CompiledRule> Rules, IReadOnlyList<Condition> Filter)
+{
+    /// <summary>Compiles a backfill against the tenant's directory; every problem with its field path.</summary>
+    public static (BackfillPlan? Plan, IReadOnlyList<FieldProblem> Problems) Compile(BackfillRequest request, IReadOnlyList<Contracts.Rules.RuleRecord> pinned, ITenantDirectory directory)
+    {
+        var problems = new List<FieldProblem>();
+        var rules = new List<CompiledRule>();
+        foreach (var record in pinned)
+        {
+            var compilation = RuleCompiler.Compile(record.Id, record.Version, record.Definition.ToDomain(), directory);
+            if (compilation.Rule is { } rule) rules.Add(rule);
+            else problems.AddRange(compilation.Problems.Select(p => new FieldProblem($"rules[{record.Id}].{p.Path}", p.Message)));
+        }
+
+        IReadOnlyList<Condition> filter = [];
+        if (request.Kind == BackfillKind.BulkAction)
+        {
+            var domain = request.Conditions?.Select(c => c is null ? null! : new Domain.Rules.Definitions.ConditionDefinition(c.Field, c.Operator, c.Value?.ToDomain())).ToArray();
+            var (conditions, conditionProblems) = RuleCompiler.CompileConditions(domain, directory);
+            problems.AddRange(conditionProblems.Select(p => p.ToContract()));
+            filter = conditions ?? [];
+        }
+
+        return problems.Count == 0 ? (new BackfillPlan(rules, filter), []) : (null, problems);
+    }
+}
+
+/// <summary>Compiled backfill plans per silo, so that customer grains do not compile the pinned rules per customer.</summary>
+public sealed class BackfillPlanCache
+{
+    private const int MaxPlans = 256;
+    private readonly ConcurrentDictionary<string, BackfillPlan> _plans = new(StringComparer.Ordinal);
+
+    public BackfillPlan Get(string tenantId, BackfillWork work, ITenantDirectory directory)
+    {
+        var key = tenantId + "/" + work.BackfillId;
+        if (_plans.TryGetValue(key, out var plan)) return plan;
+        var (compiled, problems) = BackfillPlan.Compile(work.Request, work.PinnedRules, directory);
+        if (compiled is null) throw new InvalidOperationException("The backfill no longer compiles: " + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}")));
+        if (_plans.Count >= MaxPlans) _plans.Clear(); // finished backfills' plans; a running one is rebuilt on its next call
+        return _plans.GetOrAdd(key, compiled);
+    }
+}
