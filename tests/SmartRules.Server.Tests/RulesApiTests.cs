@@ -67,18 +67,6 @@ public sealed class RulesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         await (await client.PutJson("/api/rule-order", $"""["{a}","nope"]""")).AssertInvalid("");
     }
 
-    [Fact]
-    public async Task Apply_to_existing_is_refused_clearly_until_backfills_exist()
-    {
-        var (_, client) = await api.TenantAsync();
-        var id = (await (await client.PostJson("/api/rules", BigBalances)).Body())["id"].Text();
-
-        await (await client.PostJson($"/api/rules/{id}/activate", """{"applyToExisting":true}""")).AssertInvalid("applyToExisting");
-
-        Assert.Equal("inactive", (await (await client.GetAsync($"/api/rules/{id}")).Body())["status"].Text());
-        Assert.Equal(HttpStatusCode.OK, (await client.PostJson($"/api/rules/{id}/activate", """{"applyToExisting":false}""")).StatusCode);
-    }
-
     public static TheoryData<string, string> InvalidRules() => new()
     {
         { """{"name":"x","trigger":{"type":"customerCreated"},"action":{"type":"exclude"},"priority":1}""", "priority" },
