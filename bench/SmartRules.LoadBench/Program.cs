@@ -25,10 +25,11 @@ using SmartRules.Server.Hosting;
 //        [--inflight 500] [--rules 20] [--variants stock,group,memory]
 var options = Args.Parse(args);
 var server = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } pg ? pg : "Host=127.0.0.1;Username=smartrules;Password=smartrules;Database=postgres";
-if (args.Contains("ingest") || args.Contains("lists"))
+if (args.Contains("ingest") || args.Contains("lists") || args.Contains("backfill"))
 {
     // NDJSON over loopback HTTP beside direct grain calls: dotnet run -c Release --project bench/SmartRules.LoadBench -- ingest
     // Customer lists at 1M customers:                      dotnet run -c Release --project bench/SmartRules.LoadBench -- lists --customers 1000000
+    // Backfills beside a set-based UPDATE:                 dotnet run -c Release --project bench/SmartRules.LoadBench -- backfill
     var ingestDatabase = "smartrules_bench_ingest_" + Guid.NewGuid().ToString("N")[..6];
     await using (var admin = new NpgsqlConnection(server))
     {
@@ -39,7 +40,8 @@ if (args.Contains("ingest") || args.Contains("lists"))
     try
     {
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString;
-        if (args.Contains("lists")) await ListBench.RunAsync(connection, Args.Parse(args).Customers);
+        if (args.Contains("backfill")) await BackfillBench.RunAsync(connection);
+        else if (args.Contains("lists")) await ListBench.RunAsync(connection, Args.Parse(args).Customers);
         else await IngestBench.RunAsync(connection, options.Customers, options.Updates, options.InFlight);
     }
     finally

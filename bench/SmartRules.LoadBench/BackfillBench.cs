@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace SmartRules.LoadBench;
+
+/// <summary>
+/// "Apply to existing customers" at scale, beside its floor: the same rows changed by one set-based SQL UPDATE in the
+/// same run. (a) 100k customers, all matching; (b) 1M customers, 10 % matching. Customers are written straight into the
+/// customers table (as grains would have written them), so the backfill also pays for activating each grain it touches.
+/// Goals (issue #6): (a) ≤ 20 s, (b) ≤ 60 s.
+/// </summary>
+internal static class BackfillBench
+{
+    public static async Task RunAsync(string connectionString)
+    {
+        Console.WriteLine("| scenario | backfill s | SQL UPDATE floor s | ratio | matched | applied |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        await ScenarioAsync(connectionString, "100k customers, all matching", rows: 100_000, matchEvery: 1);
+        await ScenarioAsync(connectionString, "1M customers, 10 % matching", rows: 1_000_000, matchEvery: 10);
+    }
+
+    private static async Task ScenarioAsync(string connectionString, string name, int rows, int matchEvery)
+    {
+        var tenant = "bf" + rows;
+        await using var server = await BenchServer.StartAsync(connectionString, tenant);
+        var http = server.Client;
+        (await http.PutAsJsonAsync("/api/workflows/collections", new { name = "Collections" })).EnsureSuccessStatusCode();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        foreach (var t in new[] { tenant, tenant + "-floor" })
+        {
+            await using var insert = dataSource.CreateCommand($"""
+                insert into customers (tenant_id, customer_id, name, outstanding_amount, rating, custom_fields, version, updated_at)
+                select @tenant, 'c' || lpad(g::text, 8, '0'), 'Customer ' || g, g % 10000, 'B',
+                       jsonb_build_object('Segment', case when g % {matchEvery} = 0 then 'B2B' else 'B2C' end, 'Region', 'EU'), 1, now()
+                from generate_series(1, @rows) g;
+                analyze customers;
+                """);
+            insert.CommandTimeout = 600;
+            insert.Parameters.AddWithValue("tenant", t);
+            insert.Parameters.AddWithValue("rows", rows);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var rule = await (await http.PostAsync("/api/rules", new StringContent("""
+            {"name":"B2B to collections","trigger":{"type":"customerCreatedOrUpdated"},
+             "conditions":[{"field":"customFields.Segment","operator":"contains","value":"B2B"}],
+             "action":{"type":"assignWorkflow","workflowId":"collections"}}
+            """, Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>();
+
+        var clock = Stopwatch.StartNew();
+        var started = await (await http.PostAsync($"/api/rules/{rule!["id"]}/activate", new StringContent("""{"applyToExisting":true}""", Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>();
+        JsonObject progress;
+        do
+        {
+            await Task.Delay(100);
+            progress = (await http.GetFromJsonAsync<JsonObject>($"/api/backfills/{started!["backfillId"]}"))!;
+        }
+        while (progress["status"]!.GetValue<string>() == "running");
+        var backfillSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        await using (var floor = dataSource.CreateCommand("""
+            update customers set workflow = 'collections', version = version + 1, updated_at = now()
+            where tenant_id = @tenant and not excluded and custom_fields @> '{"Segment":"B2B"}'
+            """))
+        {
+            floor.CommandTimeout = 600;
+            floor.Parameters.AddWithValue("tenant", tenant + "-floor");
+            await floor.ExecuteNonQueryAsync();
+        }
+
+        var floorSeconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"| {name} | {backfillSeconds:0.0} | {floorSeconds:0.0} | {backfillSeconds / floorSeconds:0.0}x | {progress["matched"]} | {progress["applied"]} ({progress["status"]}) |");
+    }
+}
