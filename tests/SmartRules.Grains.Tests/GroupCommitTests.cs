@@ -22,8 +22,8 @@ public sealed class GroupCommitTests : IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync();
         _batcher = new CustomerWriteBatcher(_database.DataSource, Options.Create(new CustomerStoreOptions { ConcurrentBatches = 1 }), NullLogger<CustomerWriteBatcher>.Instance);
-        _batcher.BatchWritten += (size, _) => { lock (_batchSizes) _batchSizes.Add(size); };
-        _storage = new CustomerGrainStorage(_database.DataSource, _batcher, new StringPool(), TimeProvider.System);
+        _batcher.BatchCompleted += (size, _) => { lock (_batchSizes) _batchSizes.Add(size); };
+        _storage = new CustomerGrainStorage(new CustomerReadBatcher(_database.DataSource, new StringPool(), Options.Create(new CustomerStoreOptions()), NullLogger<CustomerReadBatcher>.Instance), _batcher, TimeProvider.System);
     }
 
     public async Task DisposeAsync()

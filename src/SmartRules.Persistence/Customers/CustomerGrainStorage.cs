@@ -9,10 +9,10 @@ namespace SmartRules.Persistence.Customers;
 
 /// <summary>
 /// The grain storage provider of customer grains (name <see cref="Name"/>): a row of <c>customers</c> per grain,
-/// read directly and written through the <see cref="CustomerWriteBatcher"/>. The ETag is the row's version; a write
+/// read through the <see cref="CustomerReadBatcher"/> and written through the <see cref="CustomerWriteBatcher"/>. The ETag is the row's version; a write
 /// whose ETag does not match the row fails with <see cref="InconsistentStateException"/> and changes nothing.
 /// </summary>
-public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWriteBatcher batcher, StringPool pool, TimeProvider time) : IGrainStorage
+public sealed class CustomerGrainStorage(CustomerReadBatcher reader, CustomerWriteBatcher batcher, TimeProvider time) : IGrainStorage
 {
     public const string Name = "customers";
 
@@ -20,21 +20,17 @@ public sealed class CustomerGrainStorage(NpgsqlDataSource dataSource, CustomerWr
     {
         var state = StateOf(grainState);
         var (tenantId, customerId) = CustomerKey.Parse(grainId.Key.ToString()!);
-        await using var command = dataSource.CreateCommand(CustomerSql.Read);
-        command.Parameters.AddWithValue("tenant_id", tenantId);
-        command.Parameters.AddWithValue("customer_id", customerId);
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        if (!await reader.ReadAsync().ConfigureAwait(false))
+        if (await reader.ReadAsync(tenantId, customerId).ConfigureAwait(false) is not { } stored)
         {
             grainState.ETag = null;
             grainState.RecordExists = false;
             return;
         }
 
-        state.Customer = CustomerRows.ReadSnapshot(reader, 0, customerId, pool);
-        state.LastSequence = reader.IsDBNull(CustomerRows.SnapshotColumnCount) ? null : reader.GetInt64(CustomerRows.SnapshotColumnCount);
-        state.Version = reader.GetInt64(CustomerRows.SnapshotColumnCount + 1);
-        CustomerJson.ReadExtra(reader.GetString(CustomerRows.SnapshotColumnCount + 2), state);
+        state.Customer = stored.Customer;
+        state.LastSequence = stored.LastSequence;
+        state.Version = stored.Version;
+        state.AppliedBackfills = stored.AppliedBackfills;
         grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }

@@ -83,9 +83,4 @@ internal static class CustomerSql
         )
         select tenant_id, customer_id from written
         """;
-
-    public const string Read = "select " + CustomerRows.SnapshotColumns + """
-        , last_sequence, version, extra::text
-        from customers where tenant_id = @tenant_id and customer_id = @customer_id
-        """;
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,82 +14,20 @@ namespace SmartRules.Persistence.Customers;
 /// <c>false</c> when its expected version did not match (only that write fails), or with the exception when the
 /// statement failed (every write of the batch fails, none was acknowledged).
 /// </summary>
-public sealed partial class CustomerWriteBatcher : IAsyncDisposable
+public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<CustomerStoreOptions> options, ILogger<CustomerWriteBatcher> logger)
+    : GroupBatcher<CustomerWrite, bool>(options.Value.MaxBatchSize, options.Value.ConcurrentBatches, logger)
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly CustomerStoreOptions _options;
-    private readonly ILogger<CustomerWriteBatcher> _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
-    private readonly Task[] _loops;
+    public Task<bool> WriteAsync(CustomerWrite write) => EnqueueAsync(write);
 
-    public CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<CustomerStoreOptions> options, ILogger<CustomerWriteBatcher> logger)
+    protected override (string TenantId, string CustomerId) KeyOf(CustomerWrite request) => (request.TenantId, request.CustomerId);
+
+    protected override async Task<bool[]> ExecuteAsync(IReadOnlyList<CustomerWrite> batch)
     {
-        _dataSource = dataSource;
-        _options = options.Value;
-        _logger = logger;
-        _loops = Enumerable.Range(0, Math.Max(1, _options.ConcurrentBatches)).Select(_ => Task.Run(RunAsync)).ToArray();
+        var written = await WriteBatchAsync(batch).ConfigureAwait(false);
+        return [.. batch.Select(w => written.Contains((w.TenantId, w.CustomerId)))];
     }
 
-    /// <summary>Raised after every batch with its size and duration (for metrics).</summary>
-    public event Action<int, TimeSpan>? BatchWritten;
-
-    internal Task<bool> WriteAsync(CustomerWrite write)
-    {
-        var pending = new Pending(write, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
-        return pending.Done.Task;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_loops).ConfigureAwait(false);
-    }
-
-    private async Task RunAsync()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<Pending>(_options.MaxBatchSize);
-        var keys = new HashSet<(string, string)>();
-        var deferred = new List<Pending>();
-        while (deferred.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            keys.Clear();
-            // A grain has one write in flight at a time, so one key twice in a queue is rare; the second waits for
-            // the next batch, since one statement cannot update a row twice.
-            var carried = deferred.ToArray();
-            deferred.Clear();
-            foreach (var pending in carried) Add(pending);
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending)) Add(pending);
-            if (batch.Count == 0) continue;
-
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            try
-            {
-                var written = await ExecuteAsync(batch).ConfigureAwait(false);
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetResult(written.Contains((pending.Write.TenantId, pending.Write.CustomerId)));
-                }
-            }
-            catch (Exception e)
-            {
-                LogBatchFailed(_logger, e, batch.Count);
-                foreach (var pending in batch) pending.Done.TrySetException(e);
-            }
-
-            BatchWritten?.Invoke(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        }
-
-        void Add(Pending pending)
-        {
-            if (keys.Add((pending.Write.TenantId, pending.Write.CustomerId))) batch.Add(pending);
-            else deferred.Add(pending);
-        }
-    }
-
-    private async Task<HashSet<(string, string)>> ExecuteAsync(List<Pending> batch)
+    private async Task<HashSet<(string, string)>> WriteBatchAsync(IReadOnlyList<CustomerWrite> batch)
     {
         var n = batch.Count;
         var tenant = new string[n];
@@ -115,7 +52,7 @@ public sealed partial class CustomerWriteBatcher : IAsyncDisposable
 
         for (var i = 0; i < n; i++)
         {
-            var write = batch[i].Write;
+            var write = batch[i];
             var state = write.State;
             var c = state.Customer ?? throw new InvalidOperationException("A customer row is written only once the customer exists.");
             tenant[i] = write.TenantId;
@@ -139,7 +76,7 @@ public sealed partial class CustomerWriteBatcher : IAsyncDisposable
             foreach (var message in state.PendingOutbox) outbox.Add(message);
         }
 
-        await using var command = _dataSource.CreateCommand(CustomerSql.WriteBatch);
+        await using var command = dataSource.CreateCommand(CustomerSql.WriteBatch);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string[]>("tenant_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = tenant });
         p.Add(new NpgsqlParameter<string[]>("customer_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = customer });
@@ -170,9 +107,4 @@ public sealed partial class CustomerWriteBatcher : IAsyncDisposable
 
         return written;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} customer writes failed; none was acknowledged")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
-
-    private sealed record Pending(CustomerWrite Write, TaskCompletionSource<bool> Done);
 }

@@ -54,6 +54,7 @@ public static class SiloConfiguration
             services.AddSingleton<SchemaMigrator>();
             services.AddOptions<CustomerStoreOptions>().Bind(configuration.GetSection("SmartRules:CustomerStore"));
             services.AddSingleton<CustomerWriteBatcher>();
+            services.AddSingleton<CustomerReadBatcher>();
             services.AddSingleton<StringPool>();
             services.AddSingleton<CustomerGrainStorage>();
             services.AddGrainStorage(GrainStorageNames.Customers, (sp, _) => sp.GetRequiredService<CustomerGrainStorage>());
