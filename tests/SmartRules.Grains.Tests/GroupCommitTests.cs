@@ -15,6 +15,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
     private CustomerWriteBatcher _batcher = null!;
+    private CustomerReadBatcher _reader = null!;
     private CustomerGrainStorage _storage = null!;
     private readonly List<int> _batchSizes = [];
 
@@ -23,12 +24,14 @@ public sealed class GroupCommitTests : IAsyncLifetime
         _database = await TestDatabase.CreateAsync();
         _batcher = new CustomerWriteBatcher(_database.DataSource, Options.Create(new CustomerStoreOptions { ConcurrentBatches = 1 }), NullLogger<CustomerWriteBatcher>.Instance);
         _batcher.BatchCompleted += (size, _) => { lock (_batchSizes) _batchSizes.Add(size); };
-        _storage = new CustomerGrainStorage(new CustomerReadBatcher(_database.DataSource, new StringPool(), Options.Create(new CustomerStoreOptions()), NullLogger<CustomerReadBatcher>.Instance), _batcher, TimeProvider.System);
+        _reader = new CustomerReadBatcher(_database.DataSource, new StringPool(), Options.Create(new CustomerStoreOptions()), NullLogger<CustomerReadBatcher>.Instance);
+        _storage = new CustomerGrainStorage(_reader, _batcher, TimeProvider.System);
     }
 
     public async Task DisposeAsync()
     {
         await _batcher.DisposeAsync();
+        await _reader.DisposeAsync();
         await _database.DisposeAsync();
     }
 
