@@ -1,8 +1,11 @@
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Dashboard;
+using SmartRules.Server.Auth;
 using SmartRules.Server.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
 
 var connectionString = builder.Configuration.GetConnectionString("SmartRules")
     ?? throw new InvalidOperationException("Set ConnectionStrings:SmartRules (environment: ConnectionStrings__SmartRules) to an Npgsql connection string.");
@@ -24,12 +27,14 @@ builder.UseOrleans(silo =>
         orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
     silo.UseSmartRulesClustering(connectionString);
     silo.AddSmartRules(connectionString, builder.Configuration);
+    silo.AddDashboard();
 });
 
 builder.AddSmartRulesApi();
 
 var app = builder.Build();
 app.MapSmartRulesApi();
+app.MapOrleansDashboard("/dashboard").RequireAuthorization(AuthSchemes.Admin);
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>

@@ -6,6 +6,7 @@ using SmartRules.Contracts.Backfills;
 using SmartRules.Contracts.Customers;
 using SmartRules.Contracts.Rules;
 using SmartRules.Contracts.Tenants;
+using SmartRules.Grains.Telemetry;
 using SmartRules.Grains.Tenants;
 using SmartRules.Persistence.Customers;
 
@@ -144,6 +145,7 @@ public sealed partial class BackfillCoordinatorGrain(
                 }
 
                 var outcomes = await DeliverAsync(tenantId, ids, work);
+                foreach (var outcome in outcomes) SmartRulesMetrics.Backfill(outcome.ToString());
                 state.State.Processed += ids.Count;
                 state.State.Matched += outcomes.Count(o => o is BackfillOutcome.Applied or BackfillOutcome.AlreadyApplied or BackfillOutcome.Unchanged);
                 state.State.Applied += outcomes.Count(o => o is BackfillOutcome.Applied or BackfillOutcome.AlreadyApplied);

@@ -8,6 +8,7 @@ using SmartRules.Domain.Customers;
 using SmartRules.Domain.Evaluation;
 using SmartRules.Domain.Rules;
 using SmartRules.Grains.Notifications;
+using SmartRules.Grains.Telemetry;
 using SmartRules.Grains.Tenants;
 using SmartRules.Persistence.Audit;
 using SmartRules.Persistence.Customers;
@@ -41,11 +42,13 @@ public sealed class CustomerGrain(
 
         if (update.Sequence is { } sequence && current.LastSequence is { } last && sequence <= last)
         {
+            SmartRulesMetrics.Update("stale");
             return Answer(CustomerUpdateStatus.Stale, current, []);
         }
 
         if (current.Customer is { Excluded: true })
         {
+            SmartRulesMetrics.Update("rejected");
             return Answer(CustomerUpdateStatus.Excluded, current, []);
         }
 
@@ -56,6 +59,7 @@ public sealed class CustomerGrain(
         problems.AddRange(CustomerUpdateChecks.Check(domainUpdate, tenant.Directory, tenant.RatingSource, out domainUpdate).Select(p => new FieldProblem(p.Path, p.Message)));
         if (problems.Count > 0)
         {
+            SmartRulesMetrics.Update("rejected");
             return new CustomerUpdateResult(CustomerUpdateStatus.Invalid, current.Customer?.ToView(current.Version), [], problems);
         }
 
@@ -67,12 +71,15 @@ public sealed class CustomerGrain(
         {
             // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
             if (next.LastSequence != current.LastSequence) await WriteAsync(current, next);
+            SmartRulesMetrics.Update("unchanged");
             return Answer(CustomerUpdateStatus.Unchanged, state.State, []);
         }
 
         Stage(next, outcome, tenantId, customerId);
         await WriteAsync(current, next);
         var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
+        SmartRulesMetrics.Update(status == CustomerUpdateStatus.Created ? "created" : "updated");
+        SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
         return Answer(status, state.State, outcome.Firings);
     }
 
@@ -104,6 +111,7 @@ public sealed class CustomerGrain(
         Stage(next, outcome, tenantId, customerId);
         next.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
         await WriteAsync(current, next);
+        SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
         return BackfillOutcome.Applied;
     }
 

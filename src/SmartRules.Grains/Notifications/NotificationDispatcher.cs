@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using SmartRules.Grains.Telemetry;
 using SmartRules.Grains.Tenants;
 using SmartRules.Persistence.Notifications;
 
@@ -33,9 +34,6 @@ public sealed partial class NotificationDispatcher(
     public const string HttpClientName = "smartrules-webhooks";
 
     private readonly NotificationOptions _options = options.Value;
-
-    /// <summary>Raised after each delivery attempt: channel and outcome ("sent", "retry", "failed"), for metrics.</summary>
-    public static event Action<string, string>? Attempted;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,7 +80,7 @@ public sealed partial class NotificationDispatcher(
             }
 
             await outbox.MarkSentAsync(item, cancellationToken);
-            Attempted?.Invoke(item.Channel, "sent");
+            SmartRulesMetrics.Notification(item.Channel, "sent");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -90,7 +88,7 @@ public sealed partial class NotificationDispatcher(
             var backoff = TimeSpan.FromTicks(Math.Min(_options.MaxBackoff.Ticks, _options.FirstBackoff.Ticks * (1L << Math.Min(20, item.Attempts - 1))));
             LogDeliveryFailed(logger, item.Id, item.Channel, item.Attempts, final, e.Message);
             await outbox.MarkAttemptFailedAsync(item, e.Message, final ? null : backoff, cancellationToken);
-            Attempted?.Invoke(item.Channel, final ? "failed" : "retry");
+            SmartRulesMetrics.Notification(item.Channel, final ? "failed" : "retried");
         }
     }
 

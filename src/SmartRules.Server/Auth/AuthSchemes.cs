@@ -71,7 +71,10 @@ public sealed class TenantKeyHandler(
         AuthSchemes.WriteUnauthorizedAsync(Context, "Send the tenant's API key as 'Authorization: Bearer <key>'.");
 }
 
-/// <summary>"Authorization: Bearer &lt;SmartRules:AdminKey&gt;" for /admin.</summary>
+/// <summary>
+/// The admin key, for /admin and the Orleans dashboard: "Authorization: Bearer &lt;SmartRules:AdminKey&gt;", or HTTP Basic
+/// with the key as the password (any user name) so that a browser can open /dashboard.
+/// </summary>
 public sealed class AdminKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -81,7 +84,7 @@ public sealed class AdminKeyHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var expected = configuration["SmartRules:AdminKey"];
-        var key = AuthSchemes.Bearer(Request);
+        var key = AuthSchemes.Bearer(Request) ?? BasicPassword(Request);
         if (key is null) return Task.FromResult(AuthenticateResult.NoResult());
         if (string.IsNullOrEmpty(expected) ||
             !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
@@ -93,8 +96,27 @@ public sealed class AdminKeyHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), AuthSchemes.Admin)));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        AuthSchemes.WriteUnauthorizedAsync(Context, string.IsNullOrEmpty(configuration["SmartRules:AdminKey"])
+    private static string? BasicPassword(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon >= 0 ? decoded[(colon + 1)..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Basic realm=\"SmartRules admin\", charset=\"UTF-8\"";
+        return AuthSchemes.WriteUnauthorizedAsync(Context, string.IsNullOrEmpty(configuration["SmartRules:AdminKey"])
             ? "No admin key is configured (SmartRules:AdminKey); /admin is closed."
-            : "Send the admin key as 'Authorization: Bearer <key>'.");
+            : "Send the admin key as 'Authorization: Bearer <key>', or as the password of HTTP Basic authentication.");
+    }
 }

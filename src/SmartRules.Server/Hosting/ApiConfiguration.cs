@@ -35,7 +35,6 @@ public static class ApiConfiguration
             return Task.CompletedTask;
         }));
         services.AddHealthChecks()
-            .AddCheck("alive", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<ClusterHealthCheck>("cluster");
         return builder;
@@ -50,8 +49,7 @@ public static class ApiConfiguration
 
         app.MapOpenApi();
         app.MapScalarApiReference("/reference");
-        app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new() { Predicate = check => check.Tags.Contains("live") });
+        app.MapDefaultEndpoints();
 
         app.MapAdminApi();
         var api = app.MapGroup("/api").RequireAuthorization(AuthSchemes.Tenant);

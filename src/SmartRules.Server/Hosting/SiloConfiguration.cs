@@ -5,6 +5,7 @@ using SmartRules.Grains;
 using SmartRules.Grains.Backfills;
 using SmartRules.Grains.Notifications;
 using SmartRules.Grains.Placement;
+using SmartRules.Grains.Telemetry;
 using SmartRules.Grains.Tenants;
 using SmartRules.Persistence.Audit;
 using SmartRules.Persistence.Customers;
@@ -47,13 +48,19 @@ public static class SiloConfiguration
         }
 
         silo.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
+        silo.AddActivityPropagation();
         silo.ConfigureServices(services =>
         {
             services.TryAddSingleton(TimeProvider.System);
             services.AddSingleton(_ => new NpgsqlDataSourceBuilder(tuned).Build());
             services.AddSingleton<SchemaMigrator>();
             services.AddOptions<CustomerStoreOptions>().Bind(configuration.GetSection("SmartRules:CustomerStore"));
-            services.AddSingleton<CustomerWriteBatcher>();
+            services.AddSingleton(sp =>
+            {
+                var batcher = ActivatorUtilities.CreateInstance<CustomerWriteBatcher>(sp);
+                batcher.BatchCompleted += SmartRulesMetrics.WriteBatch;
+                return batcher;
+            });
             services.AddSingleton<CustomerReadBatcher>();
             services.AddSingleton<StringPool>();
             services.AddSingleton<CustomerGrainStorage>();

@@ -1,0 +1,64 @@
+using System.Diagnostics.Metrics;
+
+namespace SmartRules.Grains.Telemetry;
+
+/// <summary>
+/// The SmartRules meter: what operators watch besides Orleans' and the runtime's own instruments. Static, like the
+/// meters of the libraries it sits beside; every silo of a process adds to the same instruments.
+/// </summary>
+public static class SmartRulesMetrics
+{
+    public const string MeterName = "SmartRules";
+
+    private static readonly Meter Meter = new(MeterName, "1.0");
+
+    private static readonly Counter<long> Updates = Meter.CreateCounter<long>(
+        "smartrules.customer.updates", "{update}", "Customer updates by outcome: created, updated, unchanged, stale, rejected (invalid or excluded).");
+
+    private static readonly Counter<long> Evaluations = Meter.CreateCounter<long>(
+        "smartrules.rules.evaluations", "{change}", "Changes the rules were evaluated on.");
+
+    private static readonly Counter<long> Firings = Meter.CreateCounter<long>(
+        "smartrules.rules.firings", "{firing}", "Rule firings by action.");
+
+    private static readonly Histogram<int> CascadeDepth = Meter.CreateHistogram<int>(
+        "smartrules.rules.cascade_depth", "{round}", "Rounds in which some rule matched, per change that fired a rule.");
+
+    private static readonly Counter<long> Notifications = Meter.CreateCounter<long>(
+        "smartrules.notifications", "{attempt}", "Notification delivery attempts by channel and outcome: sent, retried, failed.");
+
+    private static readonly Counter<long> BackfillCustomers = Meter.CreateCounter<long>(
+        "smartrules.backfill.customers", "{customer}", "Customers handled by backfills, by outcome.");
+
+    private static readonly Histogram<int> WriteBatchSize = Meter.CreateHistogram<int>(
+        "smartrules.store.batch_size", "{write}", "Customer writes committed per group-commit batch.");
+
+    private static readonly Histogram<double> WriteBatchDuration = Meter.CreateHistogram<double>(
+        "smartrules.store.batch_duration", "ms", "Duration of one group-commit batch, round trip and commit.");
+
+    public static void Update(string outcome) => Updates.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void Evaluated(int rounds, IEnumerable<string> actions)
+    {
+        Evaluations.Add(1);
+        var fired = false;
+        foreach (var action in actions)
+        {
+            fired = true;
+            Firings.Add(1, new KeyValuePair<string, object?>("action", action));
+        }
+
+        if (fired) CascadeDepth.Record(rounds);
+    }
+
+    public static void Notification(string channel, string outcome) =>
+        Notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void Backfill(string outcome) => BackfillCustomers.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void WriteBatch(int size, TimeSpan duration)
+    {
+        WriteBatchSize.Record(size);
+        WriteBatchDuration.Record(duration.TotalMilliseconds);
+    }
+}
