@@ -47,7 +47,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.Orleans", "Npgsql", SmartRulesMeter))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddSource(builder.Environment.ApplicationName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "SmartRules.Store")
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"))
                 .AddHttpClientInstrumentation()

@@ -20,6 +20,9 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database { get; private set; } = null!;
 
+    /// <summary>More configuration for the server, set before it starts.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(migrate: false);
@@ -39,6 +42,7 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("SmartRules:Ingestion:MaxLineBytes", "4096");
         builder.UseSetting("SmartRules:Ingestion:MaxBodyBytes", "200000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
     public new async Task DisposeAsync()

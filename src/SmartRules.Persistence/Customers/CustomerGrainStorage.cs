@@ -20,6 +20,7 @@ public sealed class CustomerGrainStorage(CustomerReadBatcher reader, CustomerWri
     {
         var state = StateOf(grainState);
         var (tenantId, customerId) = CustomerKey.Parse(grainId.Key.ToString()!);
+        using var activity = StoreTelemetry.StartCustomerCall("read", tenantId);
         if (await reader.ReadAsync(tenantId, customerId).ConfigureAwait(false) is not { } stored)
         {
             grainState.ETag = null;
@@ -41,6 +42,7 @@ public sealed class CustomerGrainStorage(CustomerReadBatcher reader, CustomerWri
         var (tenantId, customerId) = CustomerKey.Parse(grainId.Key.ToString()!);
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var write = new CustomerWrite(tenantId, customerId, expected, state, time.GetUtcNow());
+        using var activity = StoreTelemetry.StartCustomerCall("write", tenantId);
         if (!await batcher.WriteAsync(write).ConfigureAwait(false))
         {
             throw new InconsistentStateException(

@@ -36,7 +36,7 @@ public abstract partial class GroupBatcher<TRequest, TResult> : IAsyncDisposable
 
     protected Task<TResult> EnqueueAsync(TRequest request)
     {
-        var pending = new Pending(request, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(request, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         return pending.Done.Task;
     }
@@ -66,6 +66,10 @@ public abstract partial class GroupBatcher<TRequest, TResult> : IAsyncDisposable
             requests.Clear();
             foreach (var pending in batch) requests.Add(pending.Request);
             var started = Stopwatch.GetTimestamp();
+            using var activity = StoreTelemetry.Source.StartActivity(
+                GetType().Name, ActivityKind.Internal, default(ActivityContext),
+                tags: [new("smartrules.batch.size", batch.Count)],
+                links: batch.Where(p => p.Caller is not null).Select(p => new ActivityLink(p.Caller!.Value)).ToArray());
             try
             {
                 var results = await ExecuteAsync(requests).ConfigureAwait(false);
@@ -90,5 +94,5 @@ public abstract partial class GroupBatcher<TRequest, TResult> : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Batcher}: a batch of {Count} failed; every request of it failed")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string batcher, int count);
 
-    private sealed record Pending(TRequest Request, TaskCompletionSource<TResult> Done);
+    private sealed record Pending(TRequest Request, TaskCompletionSource<TResult> Done, ActivityContext? Caller);
 }
