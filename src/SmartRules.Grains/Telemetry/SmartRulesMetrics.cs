@@ -36,7 +36,16 @@ public static class SmartRulesMetrics
     private static readonly Histogram<double> WriteBatchDuration = Meter.CreateHistogram<double>(
         "smartrules.store.batch_duration", "ms", "Duration of one group-commit batch, round trip and commit.");
 
-    public static void Update(string outcome) => Updates.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    private static long _updatesApplied;
+
+    /// <summary>Updates that created or changed a customer in this process since it started (for the AppHost's status).</summary>
+    public static long UpdatesApplied => Interlocked.Read(ref _updatesApplied);
+
+    public static void Update(string outcome)
+    {
+        Updates.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        if (outcome is "created" or "updated") Interlocked.Increment(ref _updatesApplied);
+    }
 
     public static void Evaluated(int rounds, IEnumerable<string> actions)
     {

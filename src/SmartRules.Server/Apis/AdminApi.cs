@@ -14,7 +14,17 @@ public static class AdminApi
             .Accepts<CreateTenantRequest>("application/json")
             .WithSummary("Create a tenant")
             .WithDescription("""Creates a tenant and answers its API key, once: only a hash is stored. Body: {"id":"acme","name":"Acme"}; ids are 1–64 of a–z, 0–9, '-'. An existing id answers 409.""");
+        admin.MapGet("/stats", Stats)
+            .WithSummary("This silo's activity")
+            .WithDescription("Updates applied by this silo's customer grains since it started, and the customer grains active on it (the AppHost's status table reads this).");
         return admin;
+    }
+
+    public static async Task<Ok<SiloStats>> Stats(IGrainFactory grains, ILocalSiloDetails silo)
+    {
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics([silo.SiloAddress]);
+        var customers = statistics.Where(s => s.GrainType.Contains("CustomerGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        return TypedResults.Ok(new SiloStats(silo.SiloAddress.ToString(), Grains.Telemetry.SmartRulesMetrics.UpdatesApplied, customers));
     }
 
     public static async Task<Results<Created<CreateTenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenant(HttpRequest request, IGrainFactory grains)

@@ -8,6 +8,8 @@ public sealed record CreateTenantRequest(string? Id, string? Name);
 
 public sealed record CreateTenantResponse(string Id, string ApiKey);
 
+public sealed record SiloStats(string Silo, long UpdatesApplied, int ActiveCustomers);
+
 public sealed record NameBody(string? Name);
 
 public sealed record UserResponse(string Email, string Name);
