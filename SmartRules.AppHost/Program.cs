@@ -170,11 +170,12 @@ static string FindServer()
     return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build the solution first");
 }
 
-/// <summary>The preferred port when it is free, else any free one.</summary>
+/// <summary>The preferred port when it is free, else any free one (a base port of 0 asks for free ones).</summary>
 static int Port(int preferred)
 {
     try
     {
+        if (preferred < 1024) throw new SocketException();
         using var probe = new TcpListener(IPAddress.Loopback, preferred);
         probe.Start();
         return preferred;
