@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# The test command: makes PostgreSQL available (see scripts/postgres.sh), runs every test of SmartRules.sln and
+# The test command: makes PostgreSQL and Chromium available (see scripts/postgres.sh), runs every test of SmartRules.sln and
 # ends with one line "N passed, M failed" summed from the test results. Exits non-zero on any failure.
 # Benchmarks are not run here: see bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 ensure_postgres
+
+# The dashboard check drives Debian's Chromium with playwright-core (Playwright cannot download its own browsers).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "browser: installing Debian's chromium"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+(cd tests/SmartRules.Server.Tests/browser && npm ci --no-audit --no-fund --silent)
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

@@ -89,6 +89,28 @@ public sealed class OperationsTests(OperationsTests.TelemetryFixture api) : ICla
         Assert.Contains("<html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task The_dashboard_loads_in_headless_Chromium_and_shows_the_customer_grain_type()
+    {
+        var (_, client) = await api.Api.TenantAsync();
+        Assert.Equal(HttpStatusCode.Created, (await client.PutJson("/api/customers/seen-by-dashboard", """{"outstandingAmount":1}""")).StatusCode);
+        var folder = Path.Combine(AppContext.BaseDirectory, "browser");
+        var screenshot = Path.Combine(Path.GetTempPath(), $"smartrules-dashboard-{Guid.NewGuid():N}.png");
+
+        using var node = Process.Start(new ProcessStartInfo("node", ["dashboard.mjs", client.BaseAddress + "dashboard/", ApiFixture.AdminKey, "CustomerGrain", screenshot])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = node.StandardOutput.ReadToEndAsync();
+        var error = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync();
+
+        Assert.True(node.ExitCode == 0, $"node exited {node.ExitCode}: {await output}{await error}");
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is empty");
+    }
+
     private static Func<string>? Describe;
 
     private static bool Contains(byte[] data, string text) => data.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
