@@ -37,8 +37,8 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:SmartRules", Database.ConnectionString);
         builder.UseSetting("SmartRules:AdminKey", AdminKey);
         builder.UseSetting("Orleans:ClusterId", "api-" + Guid.NewGuid().ToString("N")[..8]);
-        builder.UseSetting("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("SmartRules:Ingestion:MaxLineBytes", "4096");
         builder.UseSetting("SmartRules:Ingestion:MaxBodyBytes", "200000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -79,13 +79,6 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         return (id, client);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -29,7 +29,7 @@ public sealed class SmtpReceiver : IAsyncDisposable
 
     public static SmtpReceiver Start()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port))).Build();
         var store = new Store();
         var services = new ServiceProvider();
@@ -51,12 +51,6 @@ public sealed class SmtpReceiver : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class Store : MessageStore
     {

@@ -26,7 +26,7 @@ public sealed record BackfillPlan(IReadOnlyList<CompiledRule> Rules, IReadOnlyLi
         IReadOnlyList<Condition> filter = [];
         if (request.Kind == BackfillKind.BulkAction)
         {
-            var domain = request.Conditions?.Select(c => c is null ? null! : new Domain.Rules.Definitions.ConditionDefinition(c.Field, c.Operator, c.Value?.ToDomain())).ToArray();
+            var domain = request.Conditions.ToDomain();
             var (conditions, conditionProblems) = RuleCompiler.CompileConditions(domain, directory);
             problems.AddRange(conditionProblems.Select(p => p.ToContract()));
             filter = conditions ?? [];

@@ -8,6 +8,7 @@ using SmartRules.Domain.Customers;
 using SmartRules.Domain.Evaluation;
 using SmartRules.Domain.Rules;
 using SmartRules.Grains.Notifications;
+using SmartRules.Grains.Rules;
 using SmartRules.Grains.Telemetry;
 using SmartRules.Grains.Tenants;
 using SmartRules.Persistence.Audit;
@@ -56,7 +57,7 @@ public sealed class CustomerGrain(
         var problems = new List<FieldProblem>();
         var domainUpdate = update.ToDomain(problems);
         if (domainUpdate.CustomFields is { } fields) domainUpdate = domainUpdate with { CustomFields = pool.Share(fields) };
-        problems.AddRange(CustomerUpdateChecks.Check(domainUpdate, tenant.Directory, tenant.RatingSource, out domainUpdate).Select(p => new FieldProblem(p.Path, p.Message)));
+        problems.AddRange(CustomerUpdateChecks.Check(domainUpdate, tenant.Directory, tenant.RatingSource, out domainUpdate).Select(p => p.ToContract()));
         if (problems.Count > 0)
         {
             SmartRulesMetrics.Update("rejected");

@@ -11,7 +11,7 @@ public static class RuleMapping
     public static RuleDefinition ToDomain(this RuleDefinitionDto dto) => new(
         dto.Name,
         dto.Trigger is null ? null : new TriggerDefinition(dto.Trigger.Type, dto.Trigger.Direction, dto.Trigger.Value?.ToDomain()),
-        dto.Conditions?.Select(c => c is null ? null! : new ConditionDefinition(c.Field, c.Operator, c.Value?.ToDomain())).ToArray(),
+        dto.Conditions.ToDomain(),
         dto.Action is null ? null : new ActionDefinition(dto.Action.Type)
         {
             Users = dto.Action.Users,
@@ -23,6 +23,10 @@ public static class RuleMapping
             Subject = dto.Action.Subject,
             Body = dto.Action.Body,
         });
+
+    /// <summary>Conditions as written (a rule's, a list filter's, a bulk action's); a null entry stays null, to be refused.</summary>
+    public static ConditionDefinition[]? ToDomain(this IReadOnlyList<ConditionDto>? conditions) =>
+        conditions?.Select(c => c is null ? null! : new ConditionDefinition(c.Field, c.Operator, c.Value?.ToDomain())).ToArray();
 
     public static RuleValue ToDomain(this RuleValueDto value) => value.Kind switch
     {

@@ -111,7 +111,7 @@ public static class BackfillsApi
                 break;
         }
 
-        var domain = body.Conditions?.Select(c => c is null ? null! : new Domain.Rules.Definitions.ConditionDefinition(c.Field, c.Operator, c.Value?.ToDomain())).ToArray();
+        var domain = body.Conditions.ToDomain();
         problems.AddRange(RuleCompiler.CompileConditions(domain, directory).Problems.Select(p => p.ToContract()));
         return request;
     }

@@ -187,7 +187,7 @@ public static class CustomersApi
         string tenantId, IReadOnlyList<ConditionDto>? definitions, TenantRuntimeCache tenants)
     {
         var directory = (await tenants.GetAsync(tenantId)).Directory;
-        var domain = definitions?.Select(c => c is null ? null! : new Domain.Rules.Definitions.ConditionDefinition(c.Field, c.Operator, c.Value?.ToDomain())).ToArray();
+        var domain = definitions.ToDomain();
         var (conditions, problems) = RuleCompiler.CompileConditions(domain, directory);
         return (conditions, problems.Select(p => p.ToContract()).ToArray());
     }

@@ -33,7 +33,7 @@ public sealed class RealSilo : IAsyncDisposable
                 o.ClusterId = clusterId;
                 o.ServiceId = "smartrules-tests";
             });
-            silo.ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort());
+            silo.ConfigureEndpoints(IPAddress.Loopback, Ports.Free(), Ports.Free());
             silo.UseSmartRulesClustering(connectionString);
             silo.AddSmartRules(connectionString, new ConfigurationBuilder().Build());
         });
@@ -44,12 +44,5 @@ public sealed class RealSilo : IAsyncDisposable
     {
         await Host.StopAsync();
         Host.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
