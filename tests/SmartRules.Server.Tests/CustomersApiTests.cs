@@ -77,6 +77,12 @@ public sealed class CustomersApiTests(ApiFixture api) : IClassFixture<ApiFixture
         { """{"sequence":-1}""", "sequence" },
         { """{"outstandingamount":1}""", "outstandingamount" },
         { """[1,2]""", "" },
+        // Regressions found by HostileInputTests: a lone surrogate escape answered 500, a NUL character 503 (and failed
+        // every write of its group-commit batch, since PostgreSQL text cannot hold it).
+        { """{"customFields":{"Segment":"\ud800"}}""", "customFields.Segment" },
+        { """{"name":"\udc00x"}""", "name" },
+        { """{"customFields":{"Segment":"a\u0000b"}}""", "customFields.Segment" },
+        { """{"assignedUsers":["\ud800@acme.test"]}""", "assignedUsers[0]" },
     };
 
     [Theory]

@@ -83,6 +83,8 @@ public sealed class RulesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         { """{"name":"x","trigger":{"type":"customerCreated"},"action":{"type":"sendNotification","recipient":{"user":"ann@acme.test"},"channel":"email","body":"{% if %}"}}""", "action.body" },
         { """{"name":"x","trigger":"customerCreated","action":{"type":"exclude"}}""", "trigger" },
         { """{"name":"x",""", "" },
+        { """{"name":"x","trigger":{"type":"customerCreated"},"conditions":[{"field":"name","operator":"contains","value":"\ud800"}],"action":{"type":"exclude"}}""", "conditions[0].value" },
+        { """{"name":"x","trigger":{"type":"customerCreated"},"action":{"type":"sendNotification","recipient":{"user":"ann@acme.test"},"channel":"inApp","body":"a\u0000b"}}""", "action.body" },
     };
 
     [Theory]

@@ -39,6 +39,7 @@ public static class CustomerUpdateChecks
                 var path = "customFields." + field;
                 if (TextRules.NameProblem(field, TextRules.MaxFieldNameLength) is { } problem) problems.Add(new("customFields", $"the field name '{field}' {problem}"));
                 else if (value is { Length: > TextRules.MaxValueLength }) problems.Add(new(path, $"must be at most {TextRules.MaxValueLength} characters (got {value.Length})"));
+                else if (TextRules.StorableProblem(value) is { } storable) problems.Add(new(path, storable));
             }
         }
 

@@ -436,6 +436,8 @@ public static class RuleCompiler
             }
 
             if (d.Subject is { Length: > TextRules.MaxNameLength }) Add("action.subject", $"must be at most {TextRules.MaxNameLength} characters");
+            Check("action.subject", TextRules.StorableProblem(d.Subject));
+            Check("action.body", TextRules.StorableProblem(d.Body));
             if (string.IsNullOrWhiteSpace(d.Body)) Add("action.body", "is required: the message template, e.g. \"{{ customer.name }} owes {{ customer.outstandingAmount }}\"");
             else if (d.Body.Length > TextRules.MaxTemplateLength) Add("action.body", $"must be at most {TextRules.MaxTemplateLength} characters");
 

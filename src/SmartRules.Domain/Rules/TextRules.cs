@@ -24,6 +24,10 @@ public static class TextRules
     {
         if (string.IsNullOrEmpty(text)) return "must not be empty (an empty field never contains anything)";
         if (text.Length > MaxValueLength) return $"must be at most {MaxValueLength} characters (got {text.Length})";
-        return null;
+        return StorableProblem(text);
     }
+
+    /// <summary>PostgreSQL text cannot hold U+0000: a value with it is refused at the door rather than failing a write.</summary>
+    public static string? StorableProblem(string? text) =>
+        text is not null && text.Contains('\0', StringComparison.Ordinal) ? "must not contain the NUL character (U+0000)" : null;
 }

@@ -35,6 +35,10 @@ public static class ApiResults
         {
             return (null, Invalid(ApiJson.FieldPath(e.Path), Explain(e)));
         }
+        catch (InvalidOperationException e) when (e.Source == "System.Text.Json")
+        {
+            return (null, Invalid("", "the body holds text that is not valid Unicode (a lone surrogate escape)"));
+        }
     }
 
     /// <summary>Reads any JSON document, refusing malformed JSON.</summary>

@@ -103,6 +103,10 @@ public static class CustomersApi
             {
                 return ApiResults.Invalid("filter" + (ApiJson.FieldPath(e.Path) is { Length: > 0 } p ? "." + p : ""), ApiResults.Explain(e));
             }
+            catch (InvalidOperationException e) when (e.Source == "System.Text.Json")
+            {
+                return ApiResults.Invalid("filter", "holds text that is not valid Unicode");
+            }
         }
 
         int? size = null;

@@ -36,8 +36,9 @@ public static class CustomerBodyReader
             {
                 case "id" when withId:
                     if (value.ValueKind != JsonValueKind.String) problems.Add(new("id", $"must be a text (got {Describe(value)})"));
-                    else if (IdProblem(value.GetString()!) is { } problem) problems.Add(new("id", problem));
-                    else id = value.GetString();
+                    else if (TextOf(value) is not { } text) problems.Add(new("id", NotUnicode));
+                    else if (IdProblem(text) is { } problem) problems.Add(new("id", problem));
+                    else id = text;
                     break;
                 case "name":
                     if (Text(value, "name", problems, nullable: true, out var name)) update = update with { Name = Patch.Set(name) };
@@ -57,7 +58,7 @@ public static class CustomerBodyReader
                     break;
                 case "rating":
                     if (value.ValueKind == JsonValueKind.Null) update = update with { Rating = Patch.Set<string?>(null) };
-                    else if (value.ValueKind == JsonValueKind.String && value.GetString() is "A" or "B" or "C" or "D") update = update with { Rating = Patch.Set<string?>(value.GetString()) };
+                    else if (value.ValueKind == JsonValueKind.String && TextOf(value) is "A" or "B" or "C" or "D") update = update with { Rating = Patch.Set<string?>(TextOf(value)) };
                     else problems.Add(new("rating", $"must be \"A\", \"B\", \"C\", \"D\" or null (got {Describe(value)})"));
                     break;
                 case "workflow":
@@ -95,6 +96,24 @@ public static class CustomerBodyReader
         if (id.Any(char.IsSurrogate) && !IsWellFormed(id)) return "must be well-formed Unicode";
         return null;
     }
+
+    /// <summary>
+    /// The text of a JSON string, or <c>null</c> when it is not valid Unicode: JSON escapes can spell a lone surrogate
+    /// ("\ud800"), which System.Text.Json refuses to turn into a string.
+    /// </summary>
+    public static string? TextOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    public const string NotUnicode = "must be valid Unicode text (a lone surrogate escape is not)";
 
     public static string Describe(JsonElement value) => value.ValueKind switch
     {
@@ -136,8 +155,10 @@ public static class CustomerBodyReader
         if (value.ValueKind == JsonValueKind.Null && nullable) return true;
         if (value.ValueKind == JsonValueKind.String)
         {
-            text = value.GetString();
-            return true;
+            text = TextOf(value);
+            if (text is not null) return true;
+            problems.Add(new(field, NotUnicode));
+            return false;
         }
 
         problems.Add(new(field, $"must be a text{(nullable ? " or null" : "")} (got {Describe(value)})"));
@@ -156,8 +177,8 @@ public static class CustomerBodyReader
         var i = 0;
         foreach (var item in value.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.String) items.Add(item.GetString()!);
-            else problems.Add(new($"{field}[{i}]", $"must be a text (got {Describe(item)})"));
+            if (item.ValueKind == JsonValueKind.String && TextOf(item) is { } text) items.Add(text);
+            else problems.Add(new($"{field}[{i}]", item.ValueKind == JsonValueKind.String ? NotUnicode : $"must be a text (got {Describe(item)})"));
             i++;
         }
 
@@ -182,9 +203,18 @@ public static class CustomerBodyReader
                 problems.Add(new("customFields", $"the field name '{Shorten(field.Name)}' {nameProblem}"));
                 valid = false;
             }
-            else if (field.Value.ValueKind is JsonValueKind.String or JsonValueKind.Null)
+            else if (field.Value.ValueKind == JsonValueKind.Null)
             {
-                fields[field.Name] = field.Value.ValueKind == JsonValueKind.Null ? null : field.Value.GetString();
+                fields[field.Name] = null;
+            }
+            else if (field.Value.ValueKind == JsonValueKind.String && TextOf(field.Value) is { } text)
+            {
+                fields[field.Name] = text;
+            }
+            else if (field.Value.ValueKind == JsonValueKind.String)
+            {
+                problems.Add(new(path, NotUnicode));
+                valid = false;
             }
             else
             {

@@ -19,14 +19,22 @@ public sealed class RuleValueConverter : JsonConverter<RuleValueDto>
                     ? new RuleValueDto(RuleValueKind.Number, number)
                     : new RuleValueDto(RuleValueKind.Other, Text: "a number out of range");
             case JsonTokenType.String:
-                return new RuleValueDto(RuleValueKind.Text, Text: reader.GetString());
+                try
+                {
+                    return new RuleValueDto(RuleValueKind.Text, Text: reader.GetString());
+                }
+                catch (InvalidOperationException)
+                {
+                    return new RuleValueDto(RuleValueKind.Other, Text: "a text that is not valid Unicode");
+                }
             case JsonTokenType.StartArray:
                 using (var array = JsonDocument.ParseValue(ref reader))
                 {
                     var items = array.RootElement.EnumerateArray().ToArray();
-                    return items.All(i => i.ValueKind == JsonValueKind.String)
-                        ? new RuleValueDto(RuleValueKind.TextList, List: [.. items.Select(i => i.GetString()!)])
-                        : new RuleValueDto(RuleValueKind.Other, Text: "a list with items that are not texts");
+                    var texts = items.Select(i => i.ValueKind == JsonValueKind.String ? CustomerBodyReader.TextOf(i) : null).ToArray();
+                    return texts.All(t => t is not null)
+                        ? new RuleValueDto(RuleValueKind.TextList, List: texts!)
+                        : new RuleValueDto(RuleValueKind.Other, Text: "a list with items that are not (valid) texts");
                 }
 
             default:

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace SmartRules.Server.Tests;
+
+/// <summary>
+/// Generated malformed and hostile requests (a fixed seed, so a failure reproduces): broken JSON and NDJSON, wrong
+/// types, huge numbers, long ids and field names, odd unicode, oversized bodies, other tenants' ids, bad keys. None may
+/// answer 5xx, and none may change anything. SMARTRULES_HOSTILE_REQUESTS sets how many (2,000 by default; the
+/// reliability run uses 10,000).
+/// </summary>
+public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private static readonly string[] Fields =
+        ["name", "outstandingAmount", "dueAmount", "overdueAmount", "rating", "averagePaymentDelayDays", "customFields", "workflow", "assignedUsers", "paymentMethods", "sequence"];
+
+    private static readonly string[] BadValues =
+    [
+        "null", "true", "\"\"", "\"7000\"", "NaN", "Infinity", "-Infinity", "1e400", "-1e400", "99999999999999999999999999999999999",
+        "0x10", "[]", "[1,2]", "{}", "{\"a\":{\"b\":{}}}", "\"\\ud800\"", "\"\\u0000\"", "\"E\"", "\"a\"", "[\"cash\"]", "[null]",
+        "-1", "1.5", "\"{{ 7 * 7 }}\"", "\"{% for x in (1..999999) %}x{% endfor %}\"",
+    ];
+
+    [Fact]
+    public async Task Hostile_requests_never_answer_5xx_and_change_nothing()
+    {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_HOSTILE_REQUESTS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 2_000;
+        var (victimId, victim) = await api.TenantAsync();
+        var (_, attacker) = await api.TenantAsync();
+        Assert.Equal(HttpStatusCode.Created, (await victim.PutJson("/api/customers/target", """{"name":"Target","outstandingAmount":10}""")).StatusCode);
+        var victimRule = (await (await victim.PostJson("/api/rules", """{"name":"r","trigger":{"type":"customerCreated"},"action":{"type":"exclude"}}""")).Body())["id"].Text();
+        var before = await SnapshotAsync(victim);
+        var accepted = 0;
+
+        var random = new Random(20261124);
+        var requests = Enumerable.Range(0, count).Select(_ => Next(random, victimId, victimRule)).ToArray();
+        var failures = new List<string>();
+        using var slots = new SemaphoreSlim(16);
+        await Task.WhenAll(requests.Select(async r =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                using var request = r.Build();
+                if (r.UseAttackerKey) request.Headers.Authorization = attacker.DefaultRequestHeaders.Authorization;
+                HttpResponseMessage response;
+                try
+                {
+                    response = await attacker.SendAsync(request);
+                }
+                catch (HttpRequestException e)
+                {
+                    lock (failures) failures.Add($"no answer to {r.Description}: {e.InnerException?.Message ?? e.Message}");
+                    return;
+                }
+
+                using var answered = response;
+                if (response.IsSuccessStatusCode && r.Build().Method != HttpMethod.Get) Interlocked.Increment(ref accepted);
+                if ((int)response.StatusCode >= 500)
+                {
+                    var body = await response.Content.ReadAsStringAsync();
+                    lock (failures) failures.Add($"{(int)response.StatusCode} {r.Description}: {body}");
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {count} answered 5xx, e.g.: {string.Join("\n", failures.Take(5))}");
+        // Nothing reached the other tenant; the attacker's own data changed only through requests answered 2xx
+        // (some generated bodies are valid: a null name, a negative amount).
+        Assert.Equal(before, await SnapshotAsync(victim));
+        var attackerCustomers = (await (await attacker.PostJson("/api/customers/search", """{"limit":1000}""")).Body())["items"]!.AsArray().Count;
+        var attackerRules = (await (await attacker.GetAsync("/api/rules")).Body()).AsArray().Count;
+        Assert.True(attackerCustomers + attackerRules <= accepted, $"{attackerCustomers} customers and {attackerRules} rules from {accepted} accepted writes");
+    }
+
+    /// <summary>What a tenant holds: customers (as JSON), rules and notifications.</summary>
+    private static async Task<string> SnapshotAsync(HttpClient client) =>
+        await (await client.PostJson("/api/customers/search", """{"limit":1000}""")).Content.ReadAsStringAsync() + "\n" +
+        await (await client.GetAsync("/api/rules")).Content.ReadAsStringAsync() + "\n" +
+        await (await client.GetAsync("/api/customers/target/audit")).Content.ReadAsStringAsync();
+
+    private static HostileRequest Next(Random random, string victimTenant, string victimRule)
+    {
+        string Field() => random.Next(10) == 0 ? new string('f', random.Next(201, 5000)) : Fields[random.Next(Fields.Length)];
+        string Bad() => BadValues[random.Next(BadValues.Length)];
+        string Id() => random.Next(6) switch
+        {
+            0 => new string('x', random.Next(201, 3000)),
+            1 => "a%00b",
+            2 => "%E2%80%AE" + "evil",
+            3 => "..%2F..%2Fadmin",
+            4 => Uri.EscapeDataString("\u200b\ud83d\ude00\u0301"),
+            _ => "c" + random.Next(100),
+        };
+        string BrokenJson()
+        {
+            var valid = "{\"name\":\"n\",\"outstandingAmount\":" + random.Next(10000) + ",\"customFields\":{\"Segment\":\"B2B\"}}";
+            return valid[..random.Next(1, valid.Length - 1)];
+        }
+
+        // Valid JSON objects carrying one bad value, or a field that does not exist, or broken JSON.
+        string Body() => random.Next(4) switch
+        {
+            0 => BrokenJson(),
+            1 => $$"""{"{{Field()}}":{{Bad()}}}""",
+            2 => $$"""{"outstandingAmount":1,"{{Field()}}":{{Bad()}},"unknown{{random.Next(9)}}":1}""",
+            _ => "{\"customFields\":{\"" + new string('k', random.Next(1, 400)) + "\":" + Bad() + "}}",
+        };
+
+        switch (random.Next(9))
+        {
+            case 0:
+                var hostileId = Id();
+                var hostileBody = Body();
+                return new($"PUT customer {hostileId[..Math.Min(20, hostileId.Length)]} {hostileBody[..Math.Min(60, hostileBody.Length)]}", () => Json(HttpMethod.Put, "/api/customers/" + hostileId, hostileBody));
+            case 1:
+                var id = "c" + random.Next(100);
+                var body = Body();
+                return new($"PUT customer {id} {body[..Math.Min(60, body.Length)]}", () => Json(HttpMethod.Put, "/api/customers/" + id, body));
+            case 2:
+                var lines = string.Join('\n', Enumerable.Range(0, random.Next(1, 20)).Select(_ => random.Next(3) == 0 ? BrokenJson() : Body().Replace("{", "{\"id\":\"c1\",", StringComparison.Ordinal)));
+                return new("NDJSON", () => Content(HttpMethod.Post, "/api/customer-updates", lines, "application/x-ndjson"));
+            case 3:
+                return new("NDJSON over the body limit", () => Content(HttpMethod.Post, "/api/customer-updates", new string('{', 300_000), "application/x-ndjson"));
+            case 4:
+                var rule = "{\"name\":" + Bad() + ",\"trigger\":{\"type\":" + Bad() + ",\"value\":" + Bad() + "},\"conditions\":[{\"field\":" + Bad() +
+                    ",\"operator\":\"min\",\"value\":" + Bad() + "}],\"action\":{\"type\":\"assignUsers\",\"users\":" + Bad() + "}}";
+                return new("rule junk", () => Json(HttpMethod.Post, "/api/rules", rule));
+            case 5:
+                return new("another tenant's rule", () => Json(HttpMethod.Put, "/api/rules/" + victimRule, """{"name":"stolen","trigger":{"type":"customerCreated"},"action":{"type":"exclude"}}"""));
+            case 6:
+                return new("another tenant's customer", () => Json(HttpMethod.Put, "/api/customers/target", """{"outstandingAmount":-1}""").WithKey("Bearer", victimTenant + ".forged"));
+            case 7:
+                return new("bad key", () => new HttpRequestMessage(HttpMethod.Get, "/api/customers/target").WithKey(random.Next(2) == 0 ? "Basic" : "Bearer", new string('k', random.Next(0, 3000))), UseAttackerKey: false);
+            default:
+                var url = "/api/customers?limit=" + Uri.EscapeDataString(Bad()) + "&after=" + Uri.EscapeDataString(Bad()) + "&filter=" + Uri.EscapeDataString("[" + Body() + "]");
+                return new("filter junk " + url[..Math.Min(120, url.Length)], () => new HttpRequestMessage(HttpMethod.Get, url));
+        }
+    }
+
+    private static HttpRequestMessage Json(HttpMethod method, string url, string body) => Content(method, url, body, "application/json");
+
+    private static HttpRequestMessage Content(HttpMethod method, string url, string body, string type) =>
+        new(method, url) { Content = new StringContent(body, Encoding.UTF8, type) };
+
+    private sealed record HostileRequest(string Description, Func<HttpRequestMessage> Build, bool UseAttackerKey = true);
+}
+
+internal static class HostileRequestExtensions
+{
+    public static HttpRequestMessage WithKey(this HttpRequestMessage request, string scheme, string key)
+    {
+        request.Headers.TryAddWithoutValidation("Authorization", $"{scheme} {key}");
+        return request;
+    }
+}
