@@ -23,9 +23,12 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>More configuration for the server, set before it starts.</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
+    /// <summary>The server to create the test database on; <c>SMARTRULES_TEST_PG</c> (or the local default) when null.</summary>
+    public string? ServerConnectionString { get; init; }
+
     public async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync(migrate: false);
+        Database = await TestDatabase.CreateAsync(migrate: false, ServerConnectionString);
         // Real HTTP on loopback (Kestrel), not the in-memory test server: streaming bodies and raw request targets
         // behave as they do for clients.
         UseKestrel(0);

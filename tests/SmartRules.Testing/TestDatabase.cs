@@ -28,9 +28,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    public static async Task<TestDatabase> CreateAsync(bool migrate = true)
+    public static async Task<TestDatabase> CreateAsync(bool migrate = true, string? server = null)
     {
-        var admin = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } configured ? configured : DefaultServer;
+        var admin = server ?? (Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } configured ? configured : DefaultServer);
         var name = "smartrules_test_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(admin))
         {
