@@ -25,6 +25,9 @@ builder.UseOrleans(silo =>
         IPAddress.Loopback,
         orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
         orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
+    // Production keeps Orleans' defaults; tests and operators may tune failure detection here.
+    silo.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
+    silo.Configure<SiloMessagingOptions>(orleans.GetSection("Messaging"));
     silo.UseSmartRulesClustering(connectionString);
     silo.AddSmartRules(connectionString, builder.Configuration);
     silo.AddDashboard();
