@@ -28,6 +28,8 @@ builder.UseOrleans(silo =>
     // Production keeps Orleans' defaults; tests and operators may tune failure detection here.
     silo.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
     silo.Configure<SiloMessagingOptions>(orleans.GetSection("Messaging"));
+    // Not under "Orleans:Reminders": Orleans reads that section as its own provider configuration.
+    silo.Configure<ReminderOptions>(builder.Configuration.GetSection("SmartRules:Reminders"));
     silo.UseSmartRulesClustering(connectionString);
     silo.AddSmartRules(connectionString, builder.Configuration);
     silo.AddDashboard();

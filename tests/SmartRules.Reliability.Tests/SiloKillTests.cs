@@ -43,6 +43,9 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
             start.Environment["Orleans__Membership__NumMissedProbesLimit"] = "2";
             start.Environment["Orleans__Membership__NumVotesForDeathDeclaration"] = "1";
             start.Environment["Orleans__Messaging__ResponseTimeout"] = "00:00:05";
+            start.Environment["SmartRules__Reminders__MinimumReminderPeriod"] = "00:00:01";
+            start.Environment["SmartRules__Backfills__ReminderPeriod"] = "00:00:02";
+            start.Environment["SmartRules__Backfills__PageSize"] = "200";
             start.Environment["Logging__LogLevel__Default"] = "Error";
             var process = Process.Start(start)!;
             process.OutputDataReceived += (_, _) => { };
@@ -83,6 +86,76 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         }
 
         await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_during_a_backfill_still_applies_each_match_exactly_once()
+    {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_KILL_BACKFILL_CUSTOMERS"), out var n) ? n : 10_000;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "kill-test");
+        var key = (await (await http.PostAsJsonAsync(_urls[0] + "/admin/tenants", new { id = "bf", name = "Backfill" })).Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        (await http.PutAsJsonAsync(_urls[0] + "/api/workflows/collections", new { name = "Collections" })).EnsureSuccessStatusCode();
+        for (var start = 0; start < count; start += 1000)
+        {
+            var lines = string.Concat(Enumerable.Range(start, Math.Min(1000, count - start)).Select(i => $$"""{"id":"c{{i:000000}}","outstandingAmount":{{i % 10_000}}}""" + "\n"));
+            (await http.PostAsync(_urls[start / 1000 % 2] + "/api/customer-updates", new StringContent(lines, Encoding.UTF8, "application/x-ndjson"))).EnsureSuccessStatusCode();
+        }
+
+        var rule = (await (await http.PostAsync(_urls[0] + "/api/rules", new StringContent("""
+            {"name":"big","trigger":{"type":"outstandingAmountThreshold","direction":"exceeds","value":5000},"action":{"type":"assignWorkflow","workflowId":"collections"}}
+            """, Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        var backfill = (await (await http.PostAsync($"{_urls[0]}/api/rules/{rule}/activate", new StringContent("""{"applyToExisting":true}""", Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>())!["backfillId"]!.GetValue<string>();
+
+        var clock = Stopwatch.StartNew();
+        JsonObject? progress = null;
+        while ((progress = await ProgressAsync(http, backfill))?["processed"]?.GetValue<long>() is null or 0)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail("the backfill did not start");
+            await Task.Delay(100);
+        }
+
+        _silos[2].Kill();
+        var killedAt = progress!["processed"]!.GetValue<long>();
+        while ((progress = await ProgressAsync(http, backfill))?["status"]?.GetValue<string>() is null or "running")
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(3)) Assert.Fail("the backfill did not finish: " + progress);
+            await Task.Delay(250);
+        }
+
+        output.WriteLine($"backfill of {count} customers: SIGKILL of a silo at {killedAt} processed; finished {progress["status"]} in {clock.Elapsed.TotalSeconds:0.0} s, {progress}");
+        var expected = Enumerable.Range(0, count).Count(i => i % 10_000 > 5000);
+        Assert.Equal("completed", progress["status"]!.GetValue<string>());
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var check = new NpgsqlCommand("""
+            select (select count(*) from customers where tenant_id = 'bf' and workflow = 'collections'),
+                   (select count(*) from customer_audit where tenant_id = 'bf' and rule_id = @rule),
+                   (select count(distinct customer_id) from customer_audit where tenant_id = 'bf' and rule_id = @rule)
+            """, connection);
+        check.Parameters.AddWithValue("rule", rule);
+        await using var row = await check.ExecuteReaderAsync();
+        await row.ReadAsync();
+        Assert.Equal(expected, row.GetInt64(0));
+        Assert.Equal(expected, row.GetInt64(1)); // one firing per matching customer …
+        Assert.Equal(expected, row.GetInt64(2)); // … on as many distinct customers: none twice
+    }
+
+    private async Task<JsonObject?> ProgressAsync(HttpClient http, string backfill)
+    {
+        foreach (var url in _urls.Take(2))
+        {
+            try
+            {
+                return await http.GetFromJsonAsync<JsonObject>($"{url}/api/backfills/{backfill}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+        }
+
+        return null;
     }
 
     [Fact]
