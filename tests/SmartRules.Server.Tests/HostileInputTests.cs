@@ -57,7 +57,7 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
                 }
 
                 using var answered = response;
-                if (response.IsSuccessStatusCode && r.Build().Method != HttpMethod.Get) Interlocked.Increment(ref accepted);
+                if (response.IsSuccessStatusCode && request.Method != HttpMethod.Get) Interlocked.Increment(ref accepted);
                 if ((int)response.StatusCode >= 500)
                 {
                     var body = await response.Content.ReadAsStringAsync();

@@ -26,9 +26,8 @@ public sealed record BackfillPlan(IReadOnlyList<CompiledRule> Rules, IReadOnlyLi
         IReadOnlyList<Condition> filter = [];
         if (request.Kind == BackfillKind.BulkAction)
         {
-            var domain = request.Conditions.ToDomain();
-            var (conditions, conditionProblems) = RuleCompiler.CompileConditions(domain, directory);
-            problems.AddRange(conditionProblems.Select(p => p.ToContract()));
+            var (conditions, conditionProblems) = request.Conditions.Compile(directory);
+            problems.AddRange(conditionProblems);
             filter = conditions ?? [];
         }
 

@@ -1,6 +1,8 @@
 using SmartRules.Contracts;
 using SmartRules.Contracts.Rules;
 using SmartRules.Domain.Rules;
+using SmartRules.Domain.Rules.Conditions;
+using SmartRules.Domain.Tenants;
 using SmartRules.Domain.Rules.Definitions;
 
 namespace SmartRules.Grains.Rules;
@@ -27,6 +29,14 @@ public static class RuleMapping
     /// <summary>Conditions as written (a rule's, a list filter's, a bulk action's); a null entry stays null, to be refused.</summary>
     public static ConditionDefinition[]? ToDomain(this IReadOnlyList<ConditionDto>? conditions) =>
         conditions?.Select(c => c is null ? null! : new ConditionDefinition(c.Field, c.Operator, c.Value?.ToDomain())).ToArray();
+
+    /// <summary>Compiles written conditions against a tenant's directory: the filter, or every problem at its path.</summary>
+    public static (IReadOnlyList<Condition>? Conditions, IReadOnlyList<FieldProblem> Problems) Compile(
+        this IReadOnlyList<ConditionDto>? conditions, ITenantDirectory directory)
+    {
+        var (compiled, problems) = RuleCompiler.CompileConditions(conditions.ToDomain(), directory);
+        return (compiled, [.. problems.Select(p => p.ToContract())]);
+    }
 
     public static RuleValue ToDomain(this RuleValueDto value) => value.Kind switch
     {

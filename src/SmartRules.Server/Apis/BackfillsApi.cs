@@ -111,8 +111,7 @@ public static class BackfillsApi
                 break;
         }
 
-        var domain = body.Conditions.ToDomain();
-        problems.AddRange(RuleCompiler.CompileConditions(domain, directory).Problems.Select(p => p.ToContract()));
+        problems.AddRange(body.Conditions.Compile(directory).Problems);
         return request;
     }
 

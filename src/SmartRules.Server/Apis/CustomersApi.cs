@@ -190,10 +190,7 @@ public static class CustomersApi
     private static async Task<(IReadOnlyList<Condition>? Conditions, IReadOnlyList<FieldProblem> Problems)> CompileAsync(
         string tenantId, IReadOnlyList<ConditionDto>? definitions, TenantRuntimeCache tenants)
     {
-        var directory = (await tenants.GetAsync(tenantId)).Directory;
-        var domain = definitions.ToDomain();
-        var (conditions, problems) = RuleCompiler.CompileConditions(domain, directory);
-        return (conditions, problems.Select(p => p.ToContract()).ToArray());
+        return definitions.Compile((await tenants.GetAsync(tenantId)).Directory);
     }
 
     private static string EncodeCursor(string id) => Convert.ToBase64String(Encoding.UTF8.GetBytes(id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
