@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SmartRules.Contracts.Backfills;
 using SmartRules.Contracts.Tenants;
 using SmartRules.Domain.Rules;
 using SmartRules.Server.Auth;
@@ -16,15 +17,19 @@ public static class AdminApi
             .WithDescription("""Creates a tenant and answers its API key, once: only a hash is stored. Body: {"id":"acme","name":"Acme"}; ids are 1–64 of a–z, 0–9, '-'. An existing id answers 409.""");
         admin.MapGet("/stats", Stats)
             .WithSummary("This silo's activity")
-            .WithDescription("Updates applied by this silo's customer grains since it started, and the customer grains active on it (the AppHost's status table reads this).");
+            .WithDescription("Updates applied by this silo's customer grains since it started, the customer grains active on it (the AppHost's status table reads this), and the backfills whose coordinator runs on it (\"<tenant>/<backfill id>\").");
         return admin;
     }
+
+    private static readonly string CoordinatorType = Orleans.Serialization.TypeSystem.RuntimeTypeNameFormatter.Format(typeof(Grains.Backfills.BackfillCoordinatorGrain));
 
     public static async Task<Ok<SiloStats>> Stats(IGrainFactory grains, ILocalSiloDetails silo)
     {
         var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics([silo.SiloAddress]);
         var customers = statistics.Where(s => s.GrainType.Contains("CustomerGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
-        return TypedResults.Ok(new SiloStats(silo.SiloAddress.ToString(), Grains.Telemetry.SmartRulesMetrics.UpdatesApplied, customers));
+        var coordinators = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics([CoordinatorType], [silo.SiloAddress]);
+        var backfills = coordinators.Select(c => BackfillKey.Parse(c.GrainId.Key.ToString()!)).Select(k => $"{k.TenantId}/{k.BackfillId}").Order(StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(new SiloStats(silo.SiloAddress.ToString(), Grains.Telemetry.SmartRulesMetrics.UpdatesApplied, customers, backfills));
     }
 
     public static async Task<Results<Created<CreateTenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenant(HttpRequest request, IGrainFactory grains)

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace SmartRules.Reliability.Tests;
+
+/// <summary>
+/// A real cluster: separate <c>SmartRules.Server</c> processes on loopback (ADO.NET clustering on the given database),
+/// each serving the API on its own port. Membership is tuned so that a killed silo is declared dead in a few seconds.
+/// </summary>
+public sealed class SiloCluster : IAsyncDisposable
+{
+    public const string AdminKey = "reliability";
+
+    private readonly List<Process> _processes = [];
+    private readonly List<string> _urls = [];
+    private readonly List<int> _siloPorts = [];
+
+    private SiloCluster()
+    {
+    }
+
+    /// <summary>Every silo's API address, dead ones included.</summary>
+    public IReadOnlyList<string> Urls => _urls;
+
+    /// <summary>The API addresses of the silos not killed.</summary>
+    public IReadOnlyList<string> LiveUrls => [.. _urls.Where((_, i) => !_processes[i].HasExited)];
+
+    public IReadOnlyList<Process> Processes => _processes;
+
+    public static async Task<SiloCluster> StartAsync(string connectionString, int silos = 3, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var cluster = new SiloCluster();
+        try
+        {
+            var server = ServerAssembly();
+            var clusterId = "rel-" + Guid.NewGuid().ToString("N")[..6];
+            for (var i = 0; i < silos; i++)
+            {
+                var url = $"http://127.0.0.1:{Ports.Free()}";
+                var siloPort = Ports.Free();
+                var start = new ProcessStartInfo("dotnet", [server]) { RedirectStandardOutput = true, RedirectStandardError = true };
+                start.Environment["ASPNETCORE_URLS"] = url;
+                start.Environment["ConnectionStrings__SmartRules"] = connectionString;
+                start.Environment["SmartRules__AdminKey"] = AdminKey;
+                start.Environment["Orleans__ClusterId"] = clusterId;
+                start.Environment["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+                start.Environment["Orleans__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture);
+                start.Environment["Orleans__Membership__ProbeTimeout"] = "00:00:01";
+                start.Environment["Orleans__Membership__NumMissedProbesLimit"] = "2";
+                start.Environment["Orleans__Membership__NumVotesForDeathDeclaration"] = "1";
+                start.Environment["Orleans__Messaging__ResponseTimeout"] = "00:00:05";
+                start.Environment["SmartRules__Reminders__MinimumReminderPeriod"] = "00:00:01";
+                start.Environment["SmartRules__Backfills__ReminderPeriod"] = "00:00:02";
+                start.Environment["Logging__LogLevel__Default"] = "Error";
+                foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
+                var process = Process.Start(start)!;
+                process.OutputDataReceived += (_, _) => { };
+                process.ErrorDataReceived += (_, _) => { };
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                cluster._processes.Add(process);
+                cluster._urls.Add(url);
+                cluster._siloPorts.Add(siloPort);
+            }
+
+            await cluster.WaitHealthyAsync(TimeSpan.FromMinutes(2));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string ServerAssembly()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "SmartRules.sln"))) root = root.Parent!;
+        return Path.Combine(root.FullName, "src", "SmartRules.Server", "bin", configuration, "net10.0", "SmartRules.Server.dll");
+    }
+
+    public async Task WaitHealthyAsync(TimeSpan limit)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        foreach (var url in LiveUrls)
+        {
+            while (true)
+            {
+                try
+                {
+                    if ((await http.GetAsync(url + "/health")).IsSuccessStatusCode) break;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                }
+
+                if (clock.Elapsed > limit) throw new TimeoutException($"silo {url} was not healthy within {limit}");
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
+    public void Kill(int silo) => _processes[silo].Kill();
+
+    /// <summary>The index of the silo whose Orleans endpoint is <paramref name="siloAddress"/> ("S127.0.0.1:port:epoch").</summary>
+    public int IndexOf(string siloAddress) =>
+        _siloPorts.FindIndex(port => siloAddress.Contains($":{port.ToString(CultureInfo.InvariantCulture)}:", StringComparison.Ordinal));
+
+    /// <summary>Resident memory of a silo process, in bytes.</summary>
+    public long ResidentBytes(int silo)
+    {
+        _processes[silo].Refresh();
+        return _processes[silo].WorkingSet64;
+    }
+
+    /// <summary>Creates a tenant and answers an HTTP client that carries its key.</summary>
+    public async Task<HttpClient> TenantAsync(string tenantId, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, LiveUrls[0] + "/admin/tenants") { Content = JsonContent.Create(new { id = tenantId, name = tenantId }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var key = (await response.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    /// <summary>GET /admin/stats of one silo.</summary>
+    public async Task<JsonObject?> StatsAsync(int silo)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, _urls[silo] + "/admin/stats");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        try
+        {
+            using var response = await http.SendAsync(request);
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+    }
+}
