@@ -17,10 +17,14 @@ public sealed class SiloCluster : IAsyncDisposable
     private readonly List<Process> _processes = [];
     private readonly List<string> _urls = [];
     private readonly List<int> _siloPorts = [];
+    private readonly List<StreamWriter> _logs = [];
 
     private SiloCluster()
     {
     }
+
+    /// <summary>Where each silo's console output goes (silo-1.log, …): errors only, unless the settings say otherwise.</summary>
+    public string LogFolder { get; private set; } = "";
 
     /// <summary>Every silo's API address, dead ones included.</summary>
     public IReadOnlyList<string> Urls => _urls;
@@ -37,6 +41,7 @@ public sealed class SiloCluster : IAsyncDisposable
         {
             var server = ServerAssembly();
             var clusterId = "rel-" + Guid.NewGuid().ToString("N")[..6];
+            cluster.LogFolder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "smartrules-reliability", clusterId)).FullName;
             for (var i = 0; i < silos; i++)
             {
                 var url = $"http://127.0.0.1:{Ports.Free()}";
@@ -57,8 +62,10 @@ public sealed class SiloCluster : IAsyncDisposable
                 start.Environment["Logging__LogLevel__Default"] = "Error";
                 foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
                 var process = Process.Start(start)!;
-                process.OutputDataReceived += (_, _) => { };
-                process.ErrorDataReceived += (_, _) => { };
+                var log = new StreamWriter(Path.Combine(cluster.LogFolder, $"silo-{i + 1}.log")) { AutoFlush = true };
+                cluster._logs.Add(log);
+                process.OutputDataReceived += (_, line) => Write(log, line.Data);
+                process.ErrorDataReceived += (_, line) => Write(log, line.Data);
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
                 cluster._processes.Add(process);
@@ -74,6 +81,12 @@ public sealed class SiloCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null) return;
+        lock (log) log.WriteLine(line);
     }
 
     private static string ServerAssembly()
@@ -157,6 +170,11 @@ public sealed class SiloCluster : IAsyncDisposable
             if (!process.HasExited) process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
             process.Dispose();
+        }
+
+        foreach (var log in _logs)
+        {
+            lock (log) log.Dispose();
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     }
 
     public Task StartServerAsync() =>
-        PgAsync("pg_ctl", $"-D {_data} -l {_data}/server.log -o \"-p {Port} -k /tmp -c listen_addresses=127.0.0.1\" -w start");
+        PgAsync("pg_ctl", $"-D {_data} -l {_data}/server.log -o \"-p {Port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300\" -w start");
 
     public Task StopServerAsync() => PgAsync("pg_ctl", $"-D {_data} -m fast -w stop");
 

@@ -65,9 +65,12 @@ public static class ApiConfiguration
     /// <summary>A database or cluster that cannot be reached answers 503 with Retry-After; anything else 500.</summary>
     private static async Task WriteUnexpectedErrorAsync(HttpContext context)
     {
-        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var unavailable = error is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-            || error?.InnerException is NpgsqlException or TimeoutException;
+        var unavailable = false;
+        for (var error = context.Features.Get<IExceptionHandlerFeature>()?.Error; error is not null && !unavailable; error = error.InnerException)
+        {
+            unavailable = error is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException;
+        }
+
         if (unavailable)
         {
             context.Response.Headers.RetryAfter = "5";
