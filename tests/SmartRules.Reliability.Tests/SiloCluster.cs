@@ -133,10 +133,10 @@ public sealed class SiloCluster : IAsyncDisposable
         return _processes[silo].WorkingSet64;
     }
 
-    /// <summary>Creates a tenant and answers an HTTP client that carries its key.</summary>
+    /// <summary>Creates a tenant and answers an HTTP client that carries its key (relative addresses go to the first live silo).</summary>
     public async Task<HttpClient> TenantAsync(string tenantId, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(30), BaseAddress = new Uri(LiveUrls[0]) };
         using var request = new HttpRequestMessage(HttpMethod.Post, LiveUrls[0] + "/admin/tenants") { Content = JsonContent.Create(new { id = tenantId, name = tenantId }) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var response = await http.SendAsync(request);

@@ -3,16 +3,34 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace SmartRules.Server.Tests;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace SmartRules.Reliability.Tests;
 
 /// <summary>
 /// Generated malformed and hostile requests (a fixed seed, so a failure reproduces): broken JSON and NDJSON, wrong
-/// types, huge numbers, long ids and field names, odd unicode, oversized bodies, other tenants' ids, bad keys. None may
-/// answer 5xx, and none may change anything. SMARTRULES_HOSTILE_REQUESTS sets how many (2,000 by default; the
-/// reliability run uses 10,000).
+/// types, huge numbers, long ids and field names, odd unicode, 10 MB bodies, template syntax, other tenants' ids, bad
+/// keys — spread over the three silos of a real cluster, so that grain calls and their failures cross processes. None
+/// may answer 5xx, and none may change anything. SMARTRULES_HOSTILE_REQUESTS sets how many (10,000 by default, a few seconds).
 /// </summary>
-public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture>
+public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
+    private TestDatabase _database = null!;
+    private SiloCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _cluster = await SiloCluster.StartAsync(_database.ConnectionString, settings: new Dictionary<string, string> { ["SmartRules__Ingestion__MaxBodyBytes"] = "200000" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
     private static readonly string[] Fields =
         ["name", "outstandingAmount", "dueAmount", "overdueAmount", "rating", "averagePaymentDelayDays", "customFields", "workflow", "assignedUsers", "paymentMethods", "sequence"];
 
@@ -26,13 +44,16 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
     [Fact]
     public async Task Hostile_requests_never_answer_5xx_and_change_nothing()
     {
-        var count = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_HOSTILE_REQUESTS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 2_000;
-        var (victimId, victim) = await api.TenantAsync();
-        var (_, attacker) = await api.TenantAsync();
+        var count = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_HOSTILE_REQUESTS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
+        const string victimId = "victim";
+        using var victim = await _cluster.TenantAsync(victimId);
+        using var attacker = await _cluster.TenantAsync("attacker");
         Assert.Equal(HttpStatusCode.Created, (await victim.PutJson("/api/customers/target", """{"name":"Target","outstandingAmount":10}""")).StatusCode);
         var victimRule = (await (await victim.PostJson("/api/rules", """{"name":"r","trigger":{"type":"customerCreated"},"action":{"type":"exclude"}}""")).Body())["id"].Text();
         var before = await SnapshotAsync(victim);
         var accepted = 0;
+        var sent = 0;
+        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
 
         var random = new Random(20261124);
         var requests = Enumerable.Range(0, count).Select(_ => Next(random, victimId, victimRule)).ToArray();
@@ -44,6 +65,7 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
             try
             {
                 using var request = r.Build();
+                request.RequestUri = new Uri(new Uri(_cluster.Urls[Interlocked.Increment(ref sent) % _cluster.Urls.Count]), request.RequestUri!);
                 if (r.UseAttackerKey) request.Headers.Authorization = attacker.DefaultRequestHeaders.Authorization;
                 HttpResponseMessage response;
                 try
@@ -57,6 +79,7 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
                 }
 
                 using var answered = response;
+                statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 if (response.IsSuccessStatusCode && request.Method != HttpMethod.Get) Interlocked.Increment(ref accepted);
                 if ((int)response.StatusCode >= 500)
                 {
@@ -70,6 +93,7 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
             }
         }));
 
+        output.WriteLine($"{count:N0} hostile requests over {_cluster.Urls.Count} silos: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Value:N0} × {s.Key}")) + $"; {failures.Count} failures");
         Assert.True(failures.Count == 0, $"{failures.Count} of {count} answered 5xx, e.g.: {string.Join("\n", failures.Take(5))}");
         // Nothing reached the other tenant; the attacker's own data changed only through requests answered 2xx
         // (some generated bodies are valid: a null name, a negative amount).
@@ -77,6 +101,13 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
         var attackerCustomers = (await (await attacker.PostJson("/api/customers/search", """{"limit":1000}""")).Body())["items"]!.AsArray().Count;
         var attackerRules = (await (await attacker.GetAsync("/api/rules")).Body()).AsArray().Count;
         Assert.True(attackerCustomers + attackerRules <= accepted, $"{attackerCustomers} customers and {attackerRules} rules from {accepted} accepted writes");
+        // And the database agrees: the victim tenant's rows are the ones it wrote itself.
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var rows = new NpgsqlCommand("select (select count(*) from customers where tenant_id = 'victim'), (select count(*) from customer_audit where tenant_id = 'victim')", connection);
+        await using var row = await rows.ExecuteReaderAsync();
+        await row.ReadAsync();
+        Assert.Equal((1L, 1L), (row.GetInt64(0), row.GetInt64(1)));
     }
 
     /// <summary>What a tenant holds: customers (as JSON), rules and notifications.</summary>
@@ -127,7 +158,13 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
                 var lines = string.Join('\n', Enumerable.Range(0, random.Next(1, 20)).Select(_ => random.Next(3) == 0 ? BrokenJson() : Body().Replace("{", "{\"id\":\"c1\",", StringComparison.Ordinal)));
                 return new("NDJSON", () => Content(HttpMethod.Post, "/api/customer-updates", lines, "application/x-ndjson"));
             case 3:
-                return new("NDJSON over the body limit", () => Content(HttpMethod.Post, "/api/customer-updates", new string('{', 300_000), "application/x-ndjson"));
+                return random.Next(20) switch
+                {
+                    0 => new("NDJSON of 10 MB", () => Content(HttpMethod.Post, "/api/customer-updates", new string('{', 10 << 20), "application/x-ndjson")),
+                    1 => new("PUT customer of 10 MB", () => Json(HttpMethod.Put, "/api/customers/c1", "{\"name\":\"" + new string('n', 10 << 20) + "\"}")),
+                    2 => new("rule of 10 MB", () => Json(HttpMethod.Post, "/api/rules", "{\"name\":\"" + new string('r', 10 << 20) + "\"}")),
+                    _ => new("NDJSON over the body limit", () => Content(HttpMethod.Post, "/api/customer-updates", new string('{', 300_000), "application/x-ndjson")),
+                };
             case 4:
                 var rule = "{\"name\":" + Bad() + ",\"trigger\":{\"type\":" + Bad() + ",\"value\":" + Bad() + "},\"conditions\":[{\"field\":" + Bad() +
                     ",\"operator\":\"min\",\"value\":" + Bad() + "}],\"action\":{\"type\":\"assignUsers\",\"users\":" + Bad() + "}}";
@@ -154,6 +191,17 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
 
 internal static class HostileRequestExtensions
 {
+    public static Task<HttpResponseMessage> PutJson(this HttpClient client, string url, string json) =>
+        client.PutAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public static Task<HttpResponseMessage> PostJson(this HttpClient client, string url, string json) =>
+        client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public static async Task<JsonNode> Body(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("empty body");
+
+    public static string Text(this JsonNode? node) => node?.GetValue<string>() ?? throw new InvalidOperationException("missing value");
+
     public static HttpRequestMessage WithKey(this HttpRequestMessage request, string scheme, string key)
     {
         request.Headers.TryAddWithoutValidation("Authorization", $"{scheme} {key}");
