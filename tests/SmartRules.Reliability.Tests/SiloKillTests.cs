@@ -119,108 +119,23 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
     {
         var rate = Setting("SMARTRULES_KILL_RATE", 5_000);
         var customers = Setting("SMARTRULES_KILL_CUSTOMERS", 4_000);
-        const int Workers = 40, LinesPerRequest = 50;
         await using var webhooks = await WebhookReceiver.StartAsync();
         using var http = await _cluster.TenantAsync("stream");
-        var urls = _cluster.Urls;
-        (await http.PutAsJsonAsync(urls[0] + "/api/users/ann@acme.test", new { name = "Ann" })).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync(urls[0] + "/api/users/bob@acme.test", new { name = "Bob" })).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync(urls[0] + "/api/workflows/collections", new { name = "Collections" })).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync(urls[0] + "/api/workflows/watch", new { name = "Watch" })).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync(urls[0] + "/api/settings", new { webhookUrl = webhooks.Url, webhookSecret = "s3cret" })).EnsureSuccessStatusCode();
-        var model = new ReplayModel(new TenantDirectory(["ann@acme.test", "bob@acme.test"], ["collections", "watch"]));
-        string[] rules =
-        [
-            """{"name":"over 5k","trigger":{"type":"outstandingAmountThreshold","direction":"exceeds","value":5000},"action":{"type":"sendNotification","recipient":{"user":"ann@acme.test"},"channel":"inApp","body":"{{ customer.id }} owes {{ customer.outstandingAmount }}"}}""",
-            """{"name":"late B2B","trigger":{"type":"averagePaymentDelayThreshold","direction":"exceeds","value":30},"conditions":[{"field":"customFields.Segment","operator":"contains","value":"B2B"}],"action":{"type":"assignWorkflow","workflowId":"collections"}}""",
-            """{"name":"owners","trigger":{"type":"ratingThreshold","direction":"fallsBelow","value":"B"},"action":{"type":"assignUsers","fromCustomFields":["CSM email"]}}""",
-            """{"name":"watch","trigger":{"type":"ratingThreshold","direction":"fallsBelow","value":"B"},"action":{"type":"assignWorkflow","workflowId":"watch"}}""",
-            """{"name":"small","trigger":{"type":"outstandingAmountThreshold","direction":"fallsBelow","value":1000},"action":{"type":"assignPaymentMethods","methods":["directDebit"]}}""",
-            """{"name":"rated D","trigger":{"type":"ratingThreshold","direction":"fallsBelow","value":"C"},"action":{"type":"sendNotification","recipient":{"user":"bob@acme.test"},"channel":"webhook","body":"{{ customer.id }} is rated {{ customer.rating }}"}}""",
-            """{"name":"closed","trigger":{"type":"customerCreatedOrUpdated"},"conditions":[{"field":"customFields.Status","operator":"isAnyOf","value":["closed"]}],"action":{"type":"exclude"}}""",
-        ];
-        foreach (var rule in rules)
-        {
-            var created = (await (await http.PostAsync(urls[0] + "/api/rules", new StringContent(rule[..^1] + ""","active":true}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
-            model.AddRule(rule, created["id"]!.GetValue<string>(), created["version"]!.GetValue<int>());
-        }
-
-        // Each worker owns the customers w, w + Workers, …: one request of its in flight at a time, so each customer's
-        // updates are acknowledged in sequence order and the log below is the order they were applied in.
-        var acknowledged = new ConcurrentDictionary<string, List<GeneratedUpdate>>(StringComparer.Ordinal);
-        var rejected = new ConcurrentDictionary<(string, long), string>();
-        long sent = 0, failedAttempts = 0, retriedLines = 0;
-        var latencies = new ConcurrentBag<double>();
-        using var stop = new CancellationTokenSource();
-        var clock = Stopwatch.StartNew();
-        var interval = TimeSpan.FromSeconds((double)LinesPerRequest * Workers / rate);
-        var workers = Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
-        {
-            var random = new Random(w);
-            var owned = Enumerable.Range(0, customers).Where(c => c % Workers == w).Select(c => $"c{c:00000}").ToArray();
-            var sequences = owned.ToDictionary(c => c, _ => 0L);
-            var outstanding = owned.ToDictionary(c => c, _ => 0m);
-            for (var request = 0; !stop.IsCancellationRequested; request++)
-            {
-                var due = interval * request;
-                if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
-                var batch = owned.OrderBy(_ => random.Next()).Take(LinesPerRequest)
-                    .Select(c => GeneratedUpdate.Next(random, c, ++sequences[c], outstanding[c])).ToList();
-                var body = string.Concat(batch.Select(u => u.ToLine() + "\n"));
-                for (var attempt = 0; ; attempt++)
-                {
-                    var live = _cluster.LiveUrls;
-                    var url = live[(w + request + attempt) % live.Count];
-                    var started = clock.Elapsed;
-                    try
-                    {
-                        using var response = await http.PostAsync(url + "/api/customer-updates", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
-                        if (response.IsSuccessStatusCode)
-                        {
-                            latencies.Add((clock.Elapsed - started).TotalMilliseconds);
-                            var result = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-                            foreach (var line in result["rejected"]!.AsArray())
-                            {
-                                var update = batch[line!["line"]!.GetValue<int>() - 1];
-                                rejected[(update.CustomerId, update.Sequence)] = line["error"]!.GetValue<string>();
-                            }
-
-                            foreach (var update in batch)
-                            {
-                                acknowledged.GetOrAdd(update.CustomerId, _ => []).Add(update);
-                                outstanding[update.CustomerId] = update.Outstanding;
-                            }
-
-                            Interlocked.Add(ref sent, batch.Count);
-                            break;
-                        }
-
-                        Interlocked.Increment(ref failedAttempts);
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        Interlocked.Increment(ref failedAttempts);
-                    }
-
-                    // Retried as they were, sequences included: lines that did commit answer "stale".
-                    Interlocked.Add(ref retriedLines, batch.Count);
-                    if (attempt > 200) throw new InvalidOperationException($"a request of worker {w} was never acknowledged");
-                    await Task.Delay(50);
-                }
-            }
-        })).ToArray();
+        var model = await StreamWorkload.SetUpAsync(http, webhooks.Url);
+        var load = new StreamLoad(_cluster, http, customers, keepLog: true) { Rate = rate };
+        load.Start();
 
         // Every customer exists (activation and first write behind us), then a steady stretch, then the kill.
-        while (acknowledged.Count < customers && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
-        var (steadyFrom, sentBeforeSteady) = (clock.Elapsed, Interlocked.Read(ref sent));
+        while (load.CustomersSeen < customers && load.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        var (steadyFrom, sentBeforeSteady) = (load.Elapsed, load.Sent);
         await Task.Delay(TimeSpan.FromSeconds(4));
-        var steadyRate = (Interlocked.Read(ref sent) - sentBeforeSteady) / (clock.Elapsed - steadyFrom).TotalSeconds;
+        var steadyRate = (load.Sent - sentBeforeSteady) / (load.Elapsed - steadyFrom).TotalSeconds;
         _cluster.Kill(2);
-        var killedAt = clock.Elapsed;
+        var killedAt = load.Elapsed;
         await Task.Delay(TimeSpan.FromSeconds(Setting("SMARTRULES_KILL_SECONDS_AFTER", 12)));
-        await stop.CancelAsync();
-        await Task.WhenAll(workers);
-        var elapsed = clock.Elapsed;
+        await load.StopAsync();
+        var elapsed = load.Elapsed;
+        var (acknowledged, rejected, sent) = (load.Acknowledged, load.Rejected, load.Sent);
 
         // Notifications go out after the commit; give the dispatchers time to drain the outbox.
         await using var connection = new NpgsqlConnection(_database.ConnectionString);
@@ -292,16 +207,16 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         var deliveries = webhooks.Received.Where(r => r.Accepted).GroupBy(r => r.IdempotencyKey).ToList();
         var webhookRows = outbox.Where(o => o.Key.Kind == "webhook").Sum(o => o.Value);
         var repeats = deliveries.Sum(d => d.Count() - 1);
-        var sorted = latencies.Order().ToArray();
+        var sorted = load.TakeLatencies().Order().ToArray();
         output.WriteLine($"""
-            {Interlocked.Read(ref sent):N0} updates acknowledged in {elapsed.TotalSeconds:0.0} s ({Interlocked.Read(ref sent) / elapsed.TotalSeconds:N0}/s, target {rate:N0}/s) across {acknowledged.Count:N0} customers ({steadyRate:N0}/s in the 4 s before the kill); SIGKILL of silo 3 at {killedAt.TotalSeconds:0.0} s
-            request latency (50 lines) p50 {sorted[sorted.Length / 2]:0.0} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:0.0} ms; {Interlocked.Read(ref failedAttempts)} requests failed around the kill, {Interlocked.Read(ref retriedLines):N0} lines retried
+            {sent:N0} updates acknowledged in {elapsed.TotalSeconds:0.0} s ({sent / elapsed.TotalSeconds:N0}/s, target {rate:N0}/s) across {acknowledged.Count:N0} customers ({steadyRate:N0}/s in the 4 s before the kill); SIGKILL of silo 3 at {killedAt.TotalSeconds:0.0} s
+            request latency (50 lines) p50 {sorted[sorted.Length / 2]:0.0} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:0.0} ms; {load.FailedAttempts} requests failed around the kill ({string.Join(", ", load.Failures.Select(f => $"{f.Value} × {f.Key}"))}), {load.RetriedLines:N0} lines retried
             replay: {firings:N0} rule firings, {notifications:N0} notifications ({webhookRows:N0} webhooks: {deliveries.Count:N0} delivered, {repeats} repeated deliveries), {excluded} customers excluded, {rejected.Count} updates refused as excluded
             mismatches: {mismatches.Count}
             """);
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
         Assert.Equal(webhookRows, deliveries.Count);
-        Assert.True(Interlocked.Read(ref failedAttempts) > 0, "the kill made no request fail: it tested nothing");
+        Assert.True(load.FailedAttempts > 0, "the kill made no request fail: it tested nothing");
         Assert.True(firings > 1000 && excluded > 0 && webhookRows > 0, "the workload did not exercise the rules");
     }
 
