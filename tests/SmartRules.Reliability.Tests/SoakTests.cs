@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+
+namespace SmartRules.Reliability.Tests;
+
+/// <summary>
+/// The soak: the three-process cluster's maximum streaming rate is measured first, then it runs at half of it for
+/// SMARTRULES_SOAK_MINUTES (5 by default, as in CI; 30 for the full run). Memory must stay flat, p99 steady, every
+/// request answered, and the rate kept; a table of each window is printed.
+/// </summary>
+public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private SiloCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _cluster = await SiloCluster.StartAsync(_database.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private sealed record Window(TimeSpan End, double Rate, double P50, double P99, double Max, double ResidentMegabytes, long Failures);
+
+    [Fact]
+    public async Task At_half_the_maximum_load_memory_stays_flat_p99_steady_and_every_update_is_answered()
+    {
+        var minutes = double.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_SOAK_MINUTES"), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : 5;
+        var customers = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_SOAK_CUSTOMERS"), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 20_000;
+        var windowLength = TimeSpan.FromSeconds(minutes > 10 ? 60 : 30);
+        await using var webhooks = await WebhookReceiver.StartAsync();
+        using var http = await _cluster.TenantAsync("soak");
+        await StreamWorkload.SetUpAsync(http, webhooks.Url);
+        var load = new StreamLoad(_cluster, http, customers, keepLog: false);
+        load.Start();
+        try
+        {
+            // Every customer created, then the maximum: as fast as the cluster answers, for 20 s.
+            while (load.CustomersSeen < customers)
+            {
+                Assert.True(load.Elapsed < TimeSpan.FromMinutes(3), $"only {load.CustomersSeen} of {customers} customers created in 3 minutes");
+                await Task.Delay(250);
+            }
+
+            var (from, sentBefore) = (load.Elapsed, load.Sent);
+            await Task.Delay(TimeSpan.FromSeconds(20));
+            var maximum = (load.Sent - sentBefore) / (load.Elapsed - from).TotalSeconds;
+            var maximumLatencies = load.TakeLatencies().Order().ToArray();
+            load.Rate = maximum / 2;
+
+            var windows = new List<Window>();
+            var soakStart = load.Elapsed;
+            var end = soakStart + TimeSpan.FromMinutes(minutes);
+            while (load.Elapsed < end)
+            {
+                var (windowStart, sent, failures) = (load.Elapsed, load.Sent, load.FailedAttempts);
+                var resident = new List<long>();
+                while (load.Elapsed - windowStart < windowLength && load.Elapsed < end)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                    resident.Add(Enumerable.Range(0, _cluster.Processes.Count).Sum(_cluster.ResidentBytes));
+                }
+
+                var latencies = load.TakeLatencies().Order().ToArray();
+                windows.Add(new(
+                    load.Elapsed - soakStart,
+                    (load.Sent - sent) / (load.Elapsed - windowStart).TotalSeconds,
+                    Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Length == 0 ? 0 : latencies[^1],
+                    resident.Order().ElementAt(resident.Count / 2) / 1048576.0,
+                    load.FailedAttempts - failures));
+            }
+
+            await load.StopAsync();
+
+            var table = new StringBuilder();
+            table.AppendLine(CultureInfo.InvariantCulture, $"Soak: 3 silo processes, {customers:N0} customers, 7 rules; maximum {maximum:N0} updates/s (p99 {Percentile(maximumLatencies, 0.99):0} ms per request of 50), soak at {load.Rate:N0}/s for {minutes:0.#} min");
+            table.AppendLine("| window end | updates/s | p50 ms | p99 ms | max ms | RSS of the silos (MB) | failed requests |");
+            table.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var w in windows)
+            {
+                table.AppendLine(CultureInfo.InvariantCulture, $"| {w.End:mm\\:ss} | {w.Rate:N0} | {w.P50:0.0} | {w.P99:0.0} | {w.Max:0} | {w.ResidentMegabytes:N0} | {w.Failures} |");
+            }
+
+            var half = windows.Count / 2;
+            var (earlyP99, lateP99) = (Median(windows.Take(half).Select(w => w.P99)), Median(windows.Skip(half).Select(w => w.P99)));
+            var (firstMemory, lastMemory) = (windows[Math.Min(1, windows.Count - 1)].ResidentMegabytes, windows[^1].ResidentMegabytes);
+            var rate = windows.Average(w => w.Rate);
+            table.AppendLine(CultureInfo.InvariantCulture, $"{load.Sent:N0} updates acknowledged; average {rate:N0}/s ({rate / load.Rate:P0} of the target); p99 median {earlyP99:0.0} ms in the first half, {lateP99:0.0} ms in the second; RSS {firstMemory:N0} MB after the first window, {lastMemory:N0} MB at the end ({(lastMemory - firstMemory) / firstMemory:+0.0%;-0.0%}); {load.FailedAttempts} failed requests");
+            output.WriteLine(table.ToString());
+
+            Assert.Equal(0, load.FailedAttempts);
+            Assert.True(rate >= load.Rate * 0.9, $"the cluster kept only {rate:N0} of {load.Rate:N0} updates/s");
+            Assert.True(lastMemory <= firstMemory * 1.25, $"memory grew from {firstMemory:N0} MB to {lastMemory:N0} MB");
+            Assert.True(lateP99 <= (2 * earlyP99) + 25, $"p99 rose from {earlyP99:0.0} ms to {lateP99:0.0} ms");
+        }
+        finally
+        {
+            await load.StopAsync();
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
+}
