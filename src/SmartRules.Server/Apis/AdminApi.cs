@@ -17,7 +17,7 @@ public static class AdminApi
             .WithDescription("""Creates a tenant and answers its API key, once: only a hash is stored. Body: {"id":"acme","name":"Acme"}; ids are 1–64 of a–z, 0–9, '-'. An existing id answers 409.""");
         admin.MapGet("/stats", Stats)
             .WithSummary("This silo's activity")
-            .WithDescription("Updates applied by this silo's customer grains since it started, the customer grains active on it (the AppHost's status table reads this), and the backfills whose coordinator runs on it (\"<tenant>/<backfill id>\").");
+            .WithDescription("Updates applied by this silo's customer grains since it started, the customer grains active on it (the AppHost's status table reads this), the backfills whose coordinator runs on it (\"<tenant>/<backfill id>\"), its resident memory, the managed heap in use after the last collection, and the number of full (gen 2) collections so far.");
         return admin;
     }
 
@@ -29,7 +29,10 @@ public static class AdminApi
         var customers = statistics.Where(s => s.GrainType.Contains("CustomerGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
         var coordinators = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics([CoordinatorType], [silo.SiloAddress]);
         var backfills = coordinators.Select(c => BackfillKey.Parse(c.GrainId.Key.ToString()!)).Select(k => $"{k.TenantId}/{k.BackfillId}").Order(StringComparer.Ordinal).ToList();
-        return TypedResults.Ok(new SiloStats(silo.SiloAddress.ToString(), Grains.Telemetry.SmartRulesMetrics.UpdatesApplied, customers, backfills));
+        var gc = GC.GetGCMemoryInfo();
+        return TypedResults.Ok(new SiloStats(
+            silo.SiloAddress.ToString(), Grains.Telemetry.SmartRulesMetrics.UpdatesApplied, customers, backfills,
+            Environment.WorkingSet, gc.HeapSizeBytes - gc.FragmentedBytes, GC.CollectionCount(2)));
     }
 
     public static async Task<Results<Created<CreateTenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenant(HttpRequest request, IGrainFactory grains)

@@ -8,7 +8,8 @@ public sealed record CreateTenantRequest(string? Id, string? Name);
 
 public sealed record CreateTenantResponse(string Id, string ApiKey);
 
-public sealed record SiloStats(string Silo, long UpdatesApplied, int ActiveCustomers, IReadOnlyList<string> Backfills);
+public sealed record SiloStats(
+    string Silo, long UpdatesApplied, int ActiveCustomers, IReadOnlyList<string> Backfills, long ResidentBytes, long ManagedHeapBytes, int FullCollections);
 
 public sealed record NameBody(string? Name);
 
