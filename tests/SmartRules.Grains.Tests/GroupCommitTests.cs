@@ -116,6 +116,47 @@ public sealed class GroupCommitTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_row_the_database_refuses_as_bad_data_fails_only_its_own_write()
+    {
+        // SQLSTATE class 22 (data exception) or 23 (integrity violation) is about one row: the batch is split until the
+        // row is alone, so one poisoned update cannot fail every update that happened to share its round trip.
+        await _database.ExecuteAsync("""
+            create function refuse_poison() returns trigger language plpgsql as $$
+            begin
+                if new.customer_id = 'poison' then raise exception 'poisoned row' using errcode = '22023'; end if;
+                return new;
+            end $$;
+            create trigger refuse_poison before insert or update on customers for each row execute function refuse_poison();
+            """);
+        var states = Enumerable.Range(0, 50).Select(i => NewState(i == 25 ? "poison" : $"b{i}", i)).ToArray();
+        var gate = new TaskCompletionSource();
+        var writes = states.Select(async s =>
+        {
+            await gate.Task;
+            await _storage.WriteStateAsync("customer", s.Id, s.State);
+        }).ToArray();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                await w;
+                return (Exception?)null;
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+        }));
+
+        Assert.IsType<PostgresException>(outcomes[25]);
+        Assert.Equal(49, outcomes.Count(e => e is null));
+        Assert.Equal(49L, await _database.ScalarAsync<long>("select count(*) from customers"));
+        Assert.Equal(49L, await _database.ScalarAsync<long>("select count(*) from customer_audit"));
+        lock (_batchSizes) Assert.True(_batchSizes.Count < 30, $"{_batchSizes.Count} round trips for 50 writes");
+    }
+
     private static (GrainId Id, GrainState<CustomerState> State) NewState(string customerId, decimal amount)
     {
         var state = new CustomerState
