@@ -72,36 +72,8 @@ public sealed class GroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task A_database_error_fails_every_write_of_the_batch_and_acknowledges_none()
     {
-        // A trigger makes the database refuse one row; the whole statement, and so the whole batch, fails.
-        await _database.ExecuteAsync("""
-            create function refuse_poison() returns trigger language plpgsql as $$
-            begin
-                if new.customer_id = 'poison' then raise exception 'poisoned row'; end if;
-                return new;
-            end $$;
-            create trigger refuse_poison before insert or update on customers for each row execute function refuse_poison();
-            """);
-        var states = Enumerable.Range(0, 50).Select(i => NewState(i == 25 ? "poison" : $"b{i}", i)).ToArray();
-        var gate = new TaskCompletionSource();
-
-        var writes = states.Select(async s =>
-        {
-            await gate.Task;
-            await _storage.WriteStateAsync("customer", s.Id, s.State);
-        }).ToArray();
-        gate.SetResult();
-        var outcomes = await Task.WhenAll(writes.Select(async w =>
-        {
-            try
-            {
-                await w;
-                return (Exception?)null;
-            }
-            catch (Exception e)
-            {
-                return e;
-            }
-        }));
+        // A trigger makes the database refuse one row with a plain error; the whole statement, and so the whole batch, fails.
+        var (states, outcomes) = await WriteFiftyWithAPoisonAsync(errorCode: "P0001");
 
         var failed = outcomes.Count(e => e is PostgresException { MessageText: "poisoned row" });
         Assert.True(failed >= 1);
@@ -121,10 +93,25 @@ public sealed class GroupCommitTests : IAsyncLifetime
     {
         // SQLSTATE class 22 (data exception) or 23 (integrity violation) is about one row: the batch is split until the
         // row is alone, so one poisoned update cannot fail every update that happened to share its round trip.
-        await _database.ExecuteAsync("""
+        var (_, outcomes) = await WriteFiftyWithAPoisonAsync(errorCode: "22023");
+
+        Assert.IsType<PostgresException>(outcomes[25]);
+        Assert.Equal(49, outcomes.Count(e => e is null));
+        Assert.Equal(49L, await _database.ScalarAsync<long>("select count(*) from customers"));
+        Assert.Equal(49L, await _database.ScalarAsync<long>("select count(*) from customer_audit"));
+        lock (_batchSizes) Assert.True(_batchSizes.Count < 30, $"{_batchSizes.Count} round trips for 50 writes");
+    }
+
+    /// <summary>
+    /// Fifty writes released at once, the 26th of customer "poison", whose row a trigger refuses with the given SQLSTATE;
+    /// answers each write's exception, or null when it was acknowledged.
+    /// </summary>
+    private async Task<((GrainId Id, GrainState<CustomerState> State)[] States, Exception?[] Outcomes)> WriteFiftyWithAPoisonAsync(string errorCode)
+    {
+        await _database.ExecuteAsync($$"""
             create function refuse_poison() returns trigger language plpgsql as $$
             begin
-                if new.customer_id = 'poison' then raise exception 'poisoned row' using errcode = '22023'; end if;
+                if new.customer_id = 'poison' then raise exception 'poisoned row' using errcode = '{{errorCode}}'; end if;
                 return new;
             end $$;
             create trigger refuse_poison before insert or update on customers for each row execute function refuse_poison();
@@ -149,12 +136,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
                 return e;
             }
         }));
-
-        Assert.IsType<PostgresException>(outcomes[25]);
-        Assert.Equal(49, outcomes.Count(e => e is null));
-        Assert.Equal(49L, await _database.ScalarAsync<long>("select count(*) from customers"));
-        Assert.Equal(49L, await _database.ScalarAsync<long>("select count(*) from customer_audit"));
-        lock (_batchSizes) Assert.True(_batchSizes.Count < 30, $"{_batchSizes.Count} round trips for 50 writes");
+        return (states, outcomes);
     }
 
     private static (GrainId Id, GrainState<CustomerState> State) NewState(string customerId, decimal amount)
