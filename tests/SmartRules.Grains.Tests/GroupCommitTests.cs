@@ -72,18 +72,52 @@ public sealed class GroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task A_database_error_fails_every_write_of_the_batch_and_acknowledges_none()
     {
-        // A trigger makes the database refuse one row; the whole statement, and so the whole batch, fails.
-        await _database.ExecuteAsync("""
+        // A trigger makes the database refuse one row with a plain error; the whole statement, and so the whole batch, fails.
+        var (states, outcomes) = await WriteFiftyWithAPoisonAsync(errorCode: "P0001");
+
+        var failed = outcomes.Count(e => e is PostgresException { MessageText: "poisoned row" });
+        Assert.True(failed >= 1);
+        var committed = await _database.ScalarAsync<long>("select count(*) from customers");
+        Assert.Equal(50 - failed, committed);
+        // Every write that failed left nothing behind, audit included; every write that succeeded has its row.
+        Assert.Equal(committed, await _database.ScalarAsync<long>("select count(*) from customer_audit"));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from customers where customer_id = 'poison'"));
+        for (var i = 0; i < states.Length; i++)
+        {
+            Assert.Equal(outcomes[i] is null, states[i].State.ETag is not null);
+        }
+    }
+
+    [Fact]
+    public async Task A_row_the_database_refuses_as_bad_data_fails_only_its_own_write()
+    {
+        // SQLSTATE class 22 (data exception) or 23 (integrity violation) is about one row: the batch is split until the
+        // row is alone, so one poisoned update cannot fail every update that happened to share its round trip.
+        var (_, outcomes) = await WriteFiftyWithAPoisonAsync(errorCode: "22023");
+
+        Assert.IsType<PostgresException>(outcomes[25]);
+        Assert.Equal(49, outcomes.Count(e => e is null));
+        Assert.Equal(49L, await _database.ScalarAsync<long>("select count(*) from customers"));
+        Assert.Equal(49L, await _database.ScalarAsync<long>("select count(*) from customer_audit"));
+        lock (_batchSizes) Assert.True(_batchSizes.Count < 30, $"{_batchSizes.Count} round trips for 50 writes");
+    }
+
+    /// <summary>
+    /// Fifty writes released at once, the 26th of customer "poison", whose row a trigger refuses with the given SQLSTATE;
+    /// answers each write's exception, or null when it was acknowledged.
+    /// </summary>
+    private async Task<((GrainId Id, GrainState<CustomerState> State)[] States, Exception?[] Outcomes)> WriteFiftyWithAPoisonAsync(string errorCode)
+    {
+        await _database.ExecuteAsync($$"""
             create function refuse_poison() returns trigger language plpgsql as $$
             begin
-                if new.customer_id = 'poison' then raise exception 'poisoned row'; end if;
+                if new.customer_id = 'poison' then raise exception 'poisoned row' using errcode = '{{errorCode}}'; end if;
                 return new;
             end $$;
             create trigger refuse_poison before insert or update on customers for each row execute function refuse_poison();
             """);
         var states = Enumerable.Range(0, 50).Select(i => NewState(i == 25 ? "poison" : $"b{i}", i)).ToArray();
         var gate = new TaskCompletionSource();
-
         var writes = states.Select(async s =>
         {
             await gate.Task;
@@ -102,18 +136,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
                 return e;
             }
         }));
-
-        var failed = outcomes.Count(e => e is PostgresException { MessageText: "poisoned row" });
-        Assert.True(failed >= 1);
-        var committed = await _database.ScalarAsync<long>("select count(*) from customers");
-        Assert.Equal(50 - failed, committed);
-        // Every write that failed left nothing behind, audit included; every write that succeeded has its row.
-        Assert.Equal(committed, await _database.ScalarAsync<long>("select count(*) from customer_audit"));
-        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from customers where customer_id = 'poison'"));
-        for (var i = 0; i < states.Length; i++)
-        {
-            Assert.Equal(outcomes[i] is null, states[i].State.ETag is not null);
-        }
+        return (states, outcomes);
     }
 
     private static (GrainId Id, GrainState<CustomerState> State) NewState(string customerId, decimal amount)

@@ -14,22 +14,9 @@ namespace SmartRules.Reliability.Tests;
 /// keys — spread over the three silos of a real cluster, so that grain calls and their failures cross processes. None
 /// may answer 5xx, and none may change anything. SMARTRULES_HOSTILE_REQUESTS sets how many (10,000 by default, a few seconds).
 /// </summary>
-public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterScenario
 {
-    private TestDatabase _database = null!;
-    private SiloCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _cluster = await SiloCluster.StartAsync(_database.ConnectionString, settings: new Dictionary<string, string> { ["SmartRules__Ingestion__MaxBodyBytes"] = "200000" });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    protected override IReadOnlyDictionary<string, string> SiloSettings => new Dictionary<string, string> { ["SmartRules__Ingestion__MaxBodyBytes"] = "200000" };
 
     private static readonly string[] Fields =
         ["name", "outstandingAmount", "dueAmount", "overdueAmount", "rating", "averagePaymentDelayDays", "customFields", "workflow", "assignedUsers", "paymentMethods", "sequence"];
@@ -46,8 +33,8 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         var count = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_HOSTILE_REQUESTS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
         const string victimId = "victim";
-        using var victim = await _cluster.TenantAsync(victimId);
-        using var attacker = await _cluster.TenantAsync("attacker");
+        using var victim = await Cluster.TenantAsync(victimId);
+        using var attacker = await Cluster.TenantAsync("attacker");
         Assert.Equal(HttpStatusCode.Created, (await victim.PutJson("/api/customers/target", """{"name":"Target","outstandingAmount":10}""")).StatusCode);
         var victimRule = (await (await victim.PostJson("/api/rules", """{"name":"r","trigger":{"type":"customerCreated"},"action":{"type":"exclude"}}""")).Body())["id"].Text();
         var before = await SnapshotAsync(victim);
@@ -65,7 +52,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
             try
             {
                 using var request = r.Build();
-                request.RequestUri = new Uri(new Uri(_cluster.Urls[Interlocked.Increment(ref sent) % _cluster.Urls.Count]), request.RequestUri!);
+                request.RequestUri = new Uri(new Uri(Cluster.Urls[Interlocked.Increment(ref sent) % Cluster.Urls.Count]), request.RequestUri!);
                 if (r.UseAttackerKey) request.Headers.Authorization = attacker.DefaultRequestHeaders.Authorization;
                 HttpResponseMessage response;
                 try
@@ -93,7 +80,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
             }
         }));
 
-        output.WriteLine($"{count:N0} hostile requests over {_cluster.Urls.Count} silos: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Value:N0} × {s.Key}")) + $"; {failures.Count} failures");
+        output.WriteLine($"{count:N0} hostile requests over {Cluster.Urls.Count} silos: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Value:N0} × {s.Key}")) + $"; {failures.Count} failures");
         Assert.True(failures.Count == 0, $"{failures.Count} of {count} answered 5xx, e.g.: {string.Join("\n", failures.Take(5))}");
         // Nothing reached the other tenant; the attacker's own data changed only through requests answered 2xx
         // (some generated bodies are valid: a null name, a negative amount).
@@ -102,7 +89,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         var attackerRules = (await (await attacker.GetAsync("/api/rules")).Body()).AsArray().Count;
         Assert.True(attackerCustomers + attackerRules <= accepted, $"{attackerCustomers} customers and {attackerRules} rules from {accepted} accepted writes");
         // And the database agrees: the victim tenant's rows are the ones it wrote itself.
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var rows = new NpgsqlCommand("select (select count(*) from customers where tenant_id = 'victim'), (select count(*) from customer_audit where tenant_id = 'victim')", connection);
         await using var row = await rows.ExecuteReaderAsync();

@@ -60,6 +60,7 @@ public sealed class SiloCluster : IAsyncDisposable
                 start.Environment["SmartRules__Reminders__MinimumReminderPeriod"] = "00:00:01";
                 start.Environment["SmartRules__Backfills__ReminderPeriod"] = "00:00:02";
                 start.Environment["Logging__LogLevel__Default"] = "Error";
+                start.Environment["SmartRules__Notifications__AllowPrivateWebhookAddresses"] = "true"; // the test's receiver is on loopback
                 foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
                 var process = Process.Start(start)!;
                 var log = new StreamWriter(Path.Combine(cluster.LogFolder, $"silo-{i + 1}.log")) { AutoFlush = true };

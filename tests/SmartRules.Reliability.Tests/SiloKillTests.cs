@@ -15,29 +15,16 @@ namespace SmartRules.Reliability.Tests;
 /// may apply twice, no rule may fire or notify twice, and every customer must end as a sequential replay of its
 /// acknowledged updates through SmartRules.Domain says.
 /// </summary>
-public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterScenario
 {
-    private TestDatabase _database = null!;
-    private SiloCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _cluster = await SiloCluster.StartAsync(_database.ConnectionString, settings: new Dictionary<string, string> { ["SmartRules__Backfills__PageSize"] = "200" });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    protected override IReadOnlyDictionary<string, string> SiloSettings => new Dictionary<string, string> { ["SmartRules__Backfills__PageSize"] = "200" };
 
     [Fact]
     public async Task Killing_the_coordinators_silo_during_a_backfill_still_applies_each_match_exactly_once()
     {
         var count = Setting("SMARTRULES_KILL_BACKFILL_CUSTOMERS", 100_000);
-        using var http = await _cluster.TenantAsync("bf");
-        var urls = _cluster.Urls;
+        using var http = await Cluster.TenantAsync("bf");
+        var urls = Cluster.Urls;
         (await http.PutAsJsonAsync(urls[0] + "/api/workflows/collections", new { name = "Collections" })).EnsureSuccessStatusCode();
         var load = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, (count + 999) / 1000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, cancel) =>
@@ -63,14 +50,14 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         {
             for (var silo = 0; silo < urls.Count && coordinator < 0; silo++)
             {
-                if ((await _cluster.StatsAsync(silo))?["backfills"]?.AsArray().Any(b => b!.GetValue<string>() == $"bf/{backfill}") == true) coordinator = silo;
+                if ((await Cluster.StatsAsync(silo))?["backfills"]?.AsArray().Any(b => b!.GetValue<string>() == $"bf/{backfill}") == true) coordinator = silo;
             }
 
             if (clock.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail($"the backfill did not start (coordinator on silo {coordinator}): {progress}");
             await Task.Delay(100);
         }
 
-        _cluster.Kill(coordinator);
+        Cluster.Kill(coordinator);
         var killedAt = progress!["processed"]!.GetValue<long>();
         var killedAfter = clock.Elapsed;
         while ((progress = await ProgressAsync(http, backfill))?["status"]?.GetValue<string>() is null or "running")
@@ -83,7 +70,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         var expected = Enumerable.Range(0, count).Count(i => i % 10_000 > 5000);
         Assert.Equal("completed", progress["status"]!.GetValue<string>());
         Assert.Equal(expected, progress["applied"]!.GetValue<long>());
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var check = new NpgsqlCommand("""
             select (select count(*) from customers where tenant_id = 'bf' and workflow = 'collections'),
@@ -100,7 +87,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
 
     private async Task<JsonObject?> ProgressAsync(HttpClient http, string backfill)
     {
-        foreach (var url in _cluster.LiveUrls)
+        foreach (var url in Cluster.LiveUrls)
         {
             try
             {
@@ -120,9 +107,9 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         var rate = Setting("SMARTRULES_KILL_RATE", 5_000);
         var customers = Setting("SMARTRULES_KILL_CUSTOMERS", 4_000);
         await using var webhooks = await WebhookReceiver.StartAsync();
-        using var http = await _cluster.TenantAsync("stream");
+        using var http = await Cluster.TenantAsync("stream");
         var model = await StreamWorkload.SetUpAsync(http, webhooks.Url);
-        var load = new StreamLoad(_cluster, http, customers, keepLog: true) { Rate = rate };
+        var load = new StreamLoad(Cluster, http, customers, keepLog: true) { Rate = rate };
         load.Start();
 
         // Every customer exists (activation and first write behind us), then a steady stretch, then the kill.
@@ -130,7 +117,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         var (steadyFrom, sentBeforeSteady) = (load.Elapsed, load.Sent);
         await Task.Delay(TimeSpan.FromSeconds(4));
         var steadyRate = (load.Sent - sentBeforeSteady) / (load.Elapsed - steadyFrom).TotalSeconds;
-        _cluster.Kill(2);
+        Cluster.Kill(2);
         var killedAt = load.Elapsed;
         await Task.Delay(TimeSpan.FromSeconds(Setting("SMARTRULES_KILL_SECONDS_AFTER", 12)));
         await load.StopAsync();
@@ -138,7 +125,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         var (acknowledged, rejected, sent) = (load.Acknowledged, load.Rejected, load.Sent);
 
         // Notifications go out after the commit; give the dispatchers time to drain the outbox.
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         var drain = Stopwatch.StartNew();
         while ((long)(await new NpgsqlCommand("select count(*) from notification_outbox where tenant_id = 'stream' and status <> 'sent'", connection).ExecuteScalarAsync())! > 0)

@@ -8,23 +8,8 @@ namespace SmartRules.Reliability.Tests;
 /// SMARTRULES_SOAK_MINUTES (5 by default, as in CI; 30 for the full run). Memory must stay flat, p99 steady, every
 /// request answered, and the rate kept; a table of each window is printed.
 /// </summary>
-public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterScenario
 {
-    private TestDatabase _database = null!;
-    private SiloCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _cluster = await SiloCluster.StartAsync(_database.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     private sealed record Window(TimeSpan End, double Rate, double P50, double P99, double Max, double ResidentMegabytes, double HeapMegabytes, long FullCollections, long Failures);
 
     [Fact]
@@ -34,9 +19,9 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         var customers = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_SOAK_CUSTOMERS"), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 20_000;
         var windowLength = TimeSpan.FromSeconds(minutes > 10 ? 60 : 30);
         await using var webhooks = await WebhookReceiver.StartAsync();
-        using var http = await _cluster.TenantAsync("soak");
+        using var http = await Cluster.TenantAsync("soak");
         await StreamWorkload.SetUpAsync(http, webhooks.Url);
-        var load = new StreamLoad(_cluster, http, customers, keepLog: false);
+        var load = new StreamLoad(Cluster, http, customers, keepLog: false);
         load.Start();
         try
         {
@@ -63,8 +48,8 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
                 while (load.Elapsed - windowStart < windowLength && load.Elapsed < end)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(2));
-                    var stats = await Task.WhenAll(Enumerable.Range(0, _cluster.Processes.Count).Select(_cluster.StatsAsync));
-                    resident.Add(Enumerable.Range(0, _cluster.Processes.Count).Sum(_cluster.ResidentBytes));
+                    var stats = await Task.WhenAll(Enumerable.Range(0, Cluster.Processes.Count).Select(Cluster.StatsAsync));
+                    resident.Add(Enumerable.Range(0, Cluster.Processes.Count).Sum(Cluster.ResidentBytes));
                     heap.Add(stats.Sum(silo => silo?["managedHeapBytes"]?.GetValue<long>() ?? 0));
                     fullCollections = stats.Sum(silo => silo?["fullCollections"]?.GetValue<long>() ?? 0);
                 }

@@ -6,6 +6,12 @@ public sealed class NotificationOptions
     /// <summary>The webhook URL of tenants that have none in their settings.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// Whether webhooks may go to loopback, private, link-local and other non-public addresses. Off by default: webhook
+    /// URLs are tenant input (see <see cref="WebhookConnections"/>). Turn it on for a receiver on the silos' own network.
+    /// </summary>
+    public bool AllowPrivateWebhookAddresses { get; set; }
+
     public SmtpOptions Smtp { get; set; } = new();
 
     /// <summary>How often each silo looks for due notifications.</summary>

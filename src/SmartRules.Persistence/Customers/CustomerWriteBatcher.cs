@@ -12,7 +12,8 @@ namespace SmartRules.Persistence.Customers;
 /// rows with their version check, their audit entries and their outbox rows — so one round trip and one commit serve
 /// the whole batch. Every caller is released only after the commit: with <c>true</c> when its row was written,
 /// <c>false</c> when its expected version did not match (only that write fails), or with the exception when the
-/// statement failed (every write of the batch fails, none was acknowledged).
+/// statement failed (none of it was committed; a row the database refuses as bad data is found by splitting the batch,
+/// so only its own write fails; any other error fails every write of the batch).
 /// </summary>
 public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<CustomerStoreOptions> options, ILogger<CustomerWriteBatcher> logger)
     : GroupBatcher<CustomerWrite, bool>(options.Value.MaxBatchSize, options.Value.ConcurrentBatches, logger)
@@ -26,6 +27,10 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         var written = await WriteBatchAsync(batch).ConfigureAwait(false);
         return [.. batch.Select(w => written.Contains((w.TenantId, w.CustomerId)))];
     }
+
+    /// <summary>Data exceptions (SQLSTATE class 22) and integrity violations (23) are about a row, not the database.</summary>
+    protected override bool MayBeOneRequestsFault(Exception exception) =>
+        exception is PostgresException { SqlState: ['2', '2' or '3', ..] };
 
     private async Task<HashSet<(string, string)>> WriteBatchAsync(IReadOnlyList<CustomerWrite> batch)
     {

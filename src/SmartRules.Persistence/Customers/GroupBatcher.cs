@@ -50,7 +50,6 @@ public abstract partial class GroupBatcher<TRequest, TResult> : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var batch = new List<Pending>(_maxBatchSize);
-        var requests = new List<TRequest>(_maxBatchSize);
         var keys = new HashSet<(string, string)>();
         var deferred = new List<Pending>();
         while (deferred.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -63,24 +62,12 @@ public abstract partial class GroupBatcher<TRequest, TResult> : IAsyncDisposable
             while (batch.Count < _maxBatchSize && reader.TryRead(out var pending)) Add(pending);
             if (batch.Count == 0) continue;
 
-            requests.Clear();
-            foreach (var pending in batch) requests.Add(pending.Request);
             var started = Stopwatch.GetTimestamp();
             using var activity = StoreTelemetry.Source.StartActivity(
                 GetType().Name, ActivityKind.Internal, default(ActivityContext),
                 tags: [new("smartrules.batch.size", batch.Count)],
                 links: batch.Where(p => p.Caller is not null).Select(p => new ActivityLink(p.Caller!.Value)).ToArray());
-            try
-            {
-                var results = await ExecuteAsync(requests).ConfigureAwait(false);
-                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
-            }
-            catch (Exception e)
-            {
-                LogBatchFailed(_logger, e, GetType().Name, batch.Count);
-                foreach (var pending in batch) pending.Done.TrySetException(e);
-            }
-
+            await ServeAsync(batch).ConfigureAwait(false);
             BatchCompleted?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
         }
 
@@ -88,6 +75,33 @@ public abstract partial class GroupBatcher<TRequest, TResult> : IAsyncDisposable
         {
             if (keys.Add(KeyOf(pending.Request))) batch.Add(pending);
             else deferred.Add(pending);
+        }
+    }
+
+    /// <summary>
+    /// Whether a failure of a whole batch may be the fault of one request in it (bad data in one row, say), so that
+    /// the batch is worth splitting: the halves are served apart, down to the request that fails alone. A statement
+    /// fails as a whole, so nothing of the failed attempt was committed.
+    /// </summary>
+    protected virtual bool MayBeOneRequestsFault(Exception exception) => false;
+
+    private async Task ServeAsync(IReadOnlyList<Pending> part)
+    {
+        try
+        {
+            var results = await ExecuteAsync([.. part.Select(p => p.Request)]).ConfigureAwait(false);
+            for (var i = 0; i < part.Count; i++) part[i].Done.TrySetResult(results[i]);
+        }
+        catch (Exception e) when (part.Count > 1 && MayBeOneRequestsFault(e))
+        {
+            var half = part.Count / 2;
+            await ServeAsync([.. part.Take(half)]).ConfigureAwait(false);
+            await ServeAsync([.. part.Skip(half)]).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogBatchFailed(_logger, e, GetType().Name, part.Count);
+            foreach (var pending in part) pending.Done.TrySetException(e);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Runtime.Hosting;
 using SmartRules.Grains;
@@ -77,7 +78,8 @@ public static class SiloConfiguration
             services.AddSingleton<OutboxStore>();
             services.AddSingleton<AuditStore>();
             services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("SmartRules:Notifications"));
-            services.AddHttpClient(NotificationDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+            services.AddHttpClient(NotificationDispatcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+                .ConfigurePrimaryHttpMessageHandler(sp => WebhookConnections.CreateHandler(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AllowPrivateWebhookAddresses));
             services.AddHostedService<NotificationDispatcher>();
         });
         return silo;

@@ -34,6 +34,7 @@ public class ClusterFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["SmartRules:Notifications:PollInterval"] = "00:00:00.100",
+            ["SmartRules:Notifications:AllowPrivateWebhookAddresses"] = "true", // the test's receiver is on loopback
             ["SmartRules:Notifications:FirstBackoff"] = "00:00:00.200",
             ["SmartRules:Notifications:MaxAttempts"] = "4",
             ["SmartRules:Notifications:Lease"] = "00:00:05",
