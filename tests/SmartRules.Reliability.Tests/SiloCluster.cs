@@ -62,6 +62,13 @@ public sealed class SiloCluster : IAsyncDisposable
                 start.Environment["Logging__LogLevel__Default"] = "Error";
                 start.Environment["SmartRules__Notifications__AllowPrivateWebhookAddresses"] = "true"; // the test's receiver is on loopback
                 foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
+                // SMARTRULES_SILO_ENV="NAME=value,…" reaches every silo: for experiments such as DOTNET_gcServer=0.
+                foreach (var setting in (Environment.GetEnvironmentVariable("SMARTRULES_SILO_ENV") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var equals = setting.IndexOf('=', StringComparison.Ordinal);
+                    if (equals > 0) start.Environment[setting[..equals]] = setting[(equals + 1)..];
+                }
+
                 var process = Process.Start(start)!;
                 var log = new StreamWriter(Path.Combine(cluster.LogFolder, $"silo-{i + 1}.log")) { AutoFlush = true };
                 cluster._logs.Add(log);

