@@ -18,6 +18,7 @@ namespace SmartRules.Reliability.Tests;
 public sealed class ReplayModel(TenantDirectory directory)
 {
     private readonly List<CompiledRule> _rules = [];
+    private CompiledRuleSet? _ruleSet;
 
     /// <summary>Compiles a rule exactly as the server reads it (same JSON options, same mapping), under its stored id.</summary>
     public void AddRule(string json, string id, int version)
@@ -25,12 +26,13 @@ public sealed class ReplayModel(TenantDirectory directory)
         var request = JsonSerializer.Deserialize<RuleRequest>(json, ApiJson.Options)!;
         var compilation = RuleCompiler.Compile(id, version, request.ToDefinition().ToDomain(), directory);
         _rules.Add(compilation.Rule ?? throw new ArgumentException(string.Join("; ", compilation.Problems), nameof(json)));
+        _ruleSet = null;
     }
 
     /// <summary>Every acknowledged update of one customer, in order, applied from nothing.</summary>
     public Replay Run(string customerId, IEnumerable<GeneratedUpdate> acknowledged)
     {
-        var rules = new CompiledRuleSet(1, _rules);
+        var rules = _ruleSet ??= new CompiledRuleSet(1, _rules);
         CustomerSnapshot? current = null;
         var replay = new Replay();
         foreach (var update in acknowledged)

@@ -18,6 +18,7 @@ public sealed class SiloCluster : IAsyncDisposable
     private readonly List<string> _urls = [];
     private readonly List<int> _siloPorts = [];
     private readonly List<StreamWriter> _logs = [];
+    private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     private SiloCluster()
     {
@@ -107,7 +108,6 @@ public sealed class SiloCluster : IAsyncDisposable
 
     public async Task WaitHealthyAsync(TimeSpan limit)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
         foreach (var url in LiveUrls)
         {
@@ -115,7 +115,8 @@ public sealed class SiloCluster : IAsyncDisposable
             {
                 try
                 {
-                    if ((await http.GetAsync(url + "/health")).IsSuccessStatusCode) break;
+                    using var health = await _probe.GetAsync(url + "/health");
+                    if (health.IsSuccessStatusCode) break;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
@@ -157,12 +158,11 @@ public sealed class SiloCluster : IAsyncDisposable
     /// <summary>GET /admin/stats of one silo.</summary>
     public async Task<JsonObject?> StatsAsync(int silo)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var request = new HttpRequestMessage(HttpMethod.Get, _urls[silo] + "/admin/stats");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         try
         {
-            using var response = await http.SendAsync(request);
+            using var response = await _probe.SendAsync(request);
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -184,5 +184,7 @@ public sealed class SiloCluster : IAsyncDisposable
         {
             lock (log) log.Dispose();
         }
+
+        _probe.Dispose();
     }
 }
