@@ -26,7 +26,7 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<BenchServer> StartAsync(string connectionString, string tenantId)
+    public static async Task<BenchServer> StartAsync(string connectionString, string tenantId, Action<Orleans.Hosting.ISiloBuilder>? configureSilo = null)
     {
         var port = FreePort();
         var builder = WebApplication.CreateBuilder();
@@ -39,6 +39,7 @@ internal sealed class BenchServer : IAsyncDisposable
             silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
             silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "bench-" + tenantId);
             silo.AddSmartRules(connectionString, builder.Configuration);
+            configureSilo?.Invoke(silo);
         });
         builder.AddSmartRulesApi();
         var app = builder.Build();

@@ -25,9 +25,12 @@ using SmartRules.Server.Hosting;
 //        [--inflight 500] [--rules 20] [--variants stock,group,memory]
 var options = Args.Parse(args);
 var server = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } pg ? pg : "Host=127.0.0.1;Username=smartrules;Password=smartrules;Database=postgres";
-if (args.Contains("ingest") || args.Contains("lists") || args.Contains("backfill"))
+string[] workloads = ["workloads", "import", "heavy", "light", "ingest"];
+if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill"))
 {
-    // NDJSON over loopback HTTP beside direct grain calls: dotnet run -c Release --project bench/SmartRules.LoadBench -- ingest
+    // The real workloads beside the durable-write floor of the same run (import, heavy, light, paced):
+    //   dotnet run -c Release --project bench/SmartRules.LoadBench -- workloads [--customers 100000] [--updates 200000] [--seed 1]
+    //   (or one of: import | heavy (import, heavy, paced) | light (import, light))
     // Customer lists at 1M customers:                      dotnet run -c Release --project bench/SmartRules.LoadBench -- lists --customers 1000000
     // Backfills beside a set-based UPDATE:                 dotnet run -c Release --project bench/SmartRules.LoadBench -- backfill
     var ingestDatabase = "smartrules_bench_ingest_" + Guid.NewGuid().ToString("N")[..6];
@@ -42,7 +45,7 @@ if (args.Contains("ingest") || args.Contains("lists") || args.Contains("backfill
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString;
         if (args.Contains("backfill")) await BackfillBench.RunAsync(connection);
         else if (args.Contains("lists")) await ListBench.RunAsync(connection, Args.Parse(args).Customers);
-        else await IngestBench.RunAsync(connection, options.Customers, options.Updates, options.InFlight);
+        else await WorkloadBench.RunAsync(connection, args.First(workloads.Contains), options.Customers, options.Updates, options.Seed);
     }
     finally
     {
@@ -252,13 +255,13 @@ static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : 
 
 internal sealed record Result(string Variant, double CreatesPerSecond, double UpdatesPerSecond, double P50, double P99, long BytesPerGrain);
 
-internal sealed record Args(int Customers, int Updates, int InFlight, int Rules, string[] Variants)
+internal sealed record Args(int Customers, int Updates, int InFlight, int Rules, string[] Variants, int Seed)
 {
     public static Args Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Args(Int("customers", 100_000), Int("updates", 200_000), Int("inflight", 500), Int("rules", 20),
-            (Get("variants") ?? "stock,group,memory").Split(',', StringSplitOptions.RemoveEmptyEntries));
+            (Get("variants") ?? "stock,group,memory").Split(',', StringSplitOptions.RemoveEmptyEntries), Int("seed", 1));
     }
 }

@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Orleans.Hosting;
+using SmartRules.Contracts.Customers;
+
+namespace SmartRules.LoadBench;
+
+/// <summary>
+/// The real workloads, as a new high-volume tenant meets them: NDJSON over loopback HTTP to one silo that serves the
+/// API (the server's own configuration), 1,000 lines a request on 8 connections, 20 active rules of every trigger kind
+/// (<see cref="Workload"/>). In one run, beside the durable-write floor of the same machine measured first:
+///   import - new customers with name, amounts, rating, delay and custom fields (vs the floor's batched inserts)
+///   heavy  - updates where amounts, rating and delay all move, so thresholds cross and rules fire (vs upserts)
+///   light  - balance-only updates, the regression check of earlier rounds (vs upserts)
+///   paced  - heavy updates paced at 6,000/s in requests of 20 lines: request latency under a steady load
+/// Per phase: lines/s, request and line latency (a line: from the handler's grain call to its answer), rule firings/s
+/// and audit rows/s (counted in the database), and the ratio to the floor.
+/// </summary>
+internal static class WorkloadBench
+{
+    private const string Tenant = "work";
+    private const int LinesPerRequest = 1000;
+    private const int Streams = 8;
+
+    public static async Task RunAsync(string connectionString, string mode, int customers, int updates, int seed)
+    {
+        var phases = mode switch
+        {
+            "workloads" => new[] { "import", "heavy", "light", "paced" },
+            "import" => ["import"],
+            "heavy" => ["import", "heavy", "paced"],
+            "light" or "ingest" => ["import", "light"],
+            _ => throw new ArgumentException($"unknown workload '{mode}'"),
+        };
+        Console.WriteLine($"workloads {string.Join(", ", phases)}: {customers:N0} customers, {updates:N0} updates a phase, seed {seed}, {Environment.ProcessorCount} cores");
+
+        var lines = new LineLatencies(Math.Max(customers, updates) + 1000);
+        await using var server = await BenchServer.StartAsync(connectionString, Tenant, silo => silo.AddOutgoingGrainCallFilter(lines.FilterAsync));
+        var http = server.Client;
+        await SetUpAsync(http);
+
+        // The floor runs on the same database once the silo has created its schema (its table is shaped like customers).
+        var floor = await FloorAsync(connectionString, customers, updates, seed);
+        Console.WriteLine($"floor: {floor.Inserts:N0} inserts/s, {floor.Upserts:N0} upserts/s (batched, {LinesPerRequest} rows a statement, {Streams} sessions, no logic)");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+
+        var results = new List<PhaseResult>();
+        var workload = new Workload(seed);
+        foreach (var phase in phases)
+        {
+            PhaseResult result;
+            switch (phase)
+            {
+                case "import":
+                {
+                    var bodies = Bodies(Enumerable.Range(0, customers).Select(workload.NewCustomer), LinesPerRequest);
+                    var before = Memory();
+                    result = await StreamAsync("import", bodies, customers, http, dataSource, lines, floor.Inserts, "inserts");
+                    var perGrain = (Memory() - before) / customers;
+                    Console.WriteLine($"  memory: {perGrain:N0} B per active customer grain (managed heap after the import / customers)");
+                    break;
+                }
+                case "heavy":
+                    result = await StreamAsync("heavy", Bodies(Enumerable.Range(0, updates).Select(_ => workload.HeavyUpdate(customers)), LinesPerRequest), updates, http, dataSource, lines, floor.Upserts, "upserts");
+                    break;
+                case "light":
+                    result = await StreamAsync("light", Bodies(Enumerable.Range(0, updates).Select(_ => workload.LightUpdate(customers)), LinesPerRequest), updates, http, dataSource, lines, floor.Upserts, "upserts");
+                    break;
+                default:
+                    result = await PacedAsync(Bodies(Enumerable.Range(0, 6000 * 20).Select(_ => workload.HeavyUpdate(customers)), 20), rate: 6000, http, dataSource, lines);
+                    break;
+            }
+
+            results.Add(result);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| workload | lines/s | floor of the run | ratio | request p50 / p99 ms | line p50 / p99 ms | firings/s | audit rows/s | refused as excluded |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            var floorText = r.Floor is { } f ? $"{f:N0} {r.FloorKind}/s" : "-";
+            var ratio = r.Floor is { } g ? (r.Rate / g).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "-";
+            Console.WriteLine($"| {r.Name} | {r.Rate:N0} | {floorText} | {ratio} | {r.RequestP50:0} / {r.RequestP99:0} | {r.LineP50:0.0} / {r.LineP99:0.0} | {r.Firings:N0} | {r.AuditRows:N0} | {r.Excluded:N0} |");
+        }
+    }
+
+    private static async Task SetUpAsync(HttpClient http)
+    {
+        foreach (var email in Workload.Users) (await http.PutAsJsonAsync($"/api/users/{email}", new { name = email[..email.IndexOf('@')] })).EnsureSuccessStatusCode();
+        foreach (var workflow in Workload.Workflows) (await http.PutAsJsonAsync($"/api/workflows/{workflow}", new { name = workflow })).EnsureSuccessStatusCode();
+        foreach (var rule in Workload.Rules)
+        {
+            var json = JsonNode.Parse(rule)!.AsObject();
+            json["active"] = true;
+            var response = await http.PostAsync("/api/rules", new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json"));
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"rule refused: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static byte[][] Bodies(IEnumerable<string> lines, int perRequest) =>
+        [.. lines.Chunk(perRequest).Select(chunk => Encoding.UTF8.GetBytes(string.Join('\n', chunk) + "\n"))];
+
+    private static async Task<PhaseResult> StreamAsync(string name, byte[][] bodies, int lineCount, HttpClient http, NpgsqlDataSource dataSource, LineLatencies lines, double floor, string floorKind)
+    {
+        var counts = await CountAsync(dataSource);
+        lines.Reset();
+        var requestLatencies = new double[bodies.Length];
+        var excluded = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Streams).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Length)
+            {
+                var started = Stopwatch.GetTimestamp();
+                Interlocked.Add(ref excluded, await PostAsync(http, bodies[i]));
+                requestLatencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var after = await CountAsync(dataSource);
+        var (lineP50, lineP99) = lines.Percentiles();
+        Array.Sort(requestLatencies);
+        var result = new PhaseResult(name, lineCount / seconds, floor, floorKind, Percentile(requestLatencies, 0.5), Percentile(requestLatencies, 0.99),
+            lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
+        Console.WriteLine($"{name}: {lineCount:N0} lines in {seconds:0.0} s = {result.Rate:N0}/s; {after.Firings - counts.Firings:N0} firings, {after.Audit - counts.Audit:N0} audit rows, {after.Outbox - counts.Outbox:N0} notifications");
+        return result;
+    }
+
+    private static async Task<PhaseResult> PacedAsync(byte[][] bodies, int rate, HttpClient http, NpgsqlDataSource dataSource, LineLatencies lines)
+    {
+        const int linesPerRequest = 20;
+        var counts = await CountAsync(dataSource);
+        lines.Reset();
+        var interval = (double)linesPerRequest / rate;
+        var latencies = new double[bodies.Length];
+        var excluded = 0;
+        var start = Stopwatch.GetTimestamp();
+        var tasks = new Task[bodies.Length];
+        for (var r = 0; r < bodies.Length; r++)
+        {
+            var wait = start + (long)(interval * r * Stopwatch.Frequency) - Stopwatch.GetTimestamp();
+            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
+            var index = r;
+            tasks[r] = Task.Run(async () =>
+            {
+                var sent = Stopwatch.GetTimestamp();
+                Interlocked.Add(ref excluded, await PostAsync(http, bodies[index]));
+                latencies[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            });
+        }
+
+        await Task.WhenAll(tasks);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var after = await CountAsync(dataSource);
+        var (lineP50, lineP99) = lines.Percentiles();
+        Array.Sort(latencies);
+        var result = new PhaseResult($"paced heavy, {rate:N0}/s target, {linesPerRequest}-line requests", bodies.Length * linesPerRequest / seconds, null, "",
+            Percentile(latencies, 0.5), Percentile(latencies, 0.99), lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
+        Console.WriteLine($"paced: achieved {result.Rate:N0}/s, request p50 {result.RequestP50:0.0} ms, p99 {result.RequestP99:0.0} ms");
+        return result;
+    }
+
+    /// <summary>Posts one body; fails on anything but lines refused because their customer is excluded, and counts those.</summary>
+    private static async Task<int> PostAsync(HttpClient http, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/x-ndjson");
+        using var response = await http.PostAsync("/api/customer-updates", content);
+        var result = await response.Content.ReadFromJsonAsync<JsonObject>();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {result}");
+        var rejected = result!["rejected"]!.AsArray();
+        if (rejected.Any(r => !r!["error"]!.GetValue<string>().Contains("is excluded", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"lines rejected: {rejected.First(r => !r!["error"]!.GetValue<string>().Contains("is excluded", StringComparison.Ordinal))}");
+        }
+
+        return result["rejectedTotal"]!.GetValue<int>();
+    }
+
+    private static async Task<(long Firings, long Audit, long Outbox)> CountAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select (select count(*) from customer_audit where tenant_id = '{Tenant}' and kind = 'ruleFired'),
+                   (select count(*) from customer_audit where tenant_id = '{Tenant}'),
+                   (select count(*) from notification_outbox where tenant_id = '{Tenant}')
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    /// <summary>
+    /// The durable-write floor of this machine in this run: plain Npgsql, rows of the workload's size and values into
+    /// a table shaped like <c>customers</c> (its primary key, no other index), 1,000 rows a statement from 8 sessions,
+    /// synchronous commits; then upserts of existing rows. No logic, no audit: what the database alone can take.
+    /// </summary>
+    private static async Task<(double Inserts, double Upserts)> FloorAsync(string connectionString, int rows, int updates, int seed)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (var create = dataSource.CreateCommand("""
+            create table floor_customers (like customers including defaults including constraints);
+            alter table floor_customers add primary key (tenant_id, customer_id);
+            alter table floor_customers set (fillfactor = 80);
+            """))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var workload = new Workload(seed);
+        var batches = Enumerable.Range(0, rows).Select(workload.FloorRow).Chunk(LinesPerRequest).ToArray();
+        var inserts = await RunFloorAsync(dataSource, batches, """
+            insert into floor_customers (tenant_id, customer_id, name, outstanding_amount, due_amount, overdue_amount, rating,
+                average_payment_delay_days, custom_fields, assigned_users, version, updated_at)
+            select 'floor', t.*, 1, now() from unnest(@id::text[], @name::text[], @outstanding::numeric[], @due::numeric[],
+                @overdue::numeric[], @rating::char(1)[], @delay::numeric[], @fields::jsonb[], @users::jsonb[]) as t
+            """);
+
+        // Upserts of existing rows in random order, no row twice in one statement.
+        var random = new Random(seed);
+        var order = Enumerable.Range(0, updates).Select(i => i % rows).ToArray();
+        random.Shuffle(order);
+        var updateBatches = order.Select(workload.FloorRow).Chunk(LinesPerRequest)
+            .Select(chunk => chunk.DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToArray()).ToArray(); // one lock order: no deadlocks
+        var upserts = await RunFloorAsync(dataSource, updateBatches, """
+            insert into floor_customers as c (tenant_id, customer_id, name, outstanding_amount, due_amount, overdue_amount, rating,
+                average_payment_delay_days, custom_fields, assigned_users, version, updated_at)
+            select 'floor', t.*, 1, now() from unnest(@id::text[], @name::text[], @outstanding::numeric[], @due::numeric[],
+                @overdue::numeric[], @rating::char(1)[], @delay::numeric[], @fields::jsonb[], @users::jsonb[]) as t
+            on conflict (tenant_id, customer_id) do update set outstanding_amount = excluded.outstanding_amount,
+                due_amount = excluded.due_amount, overdue_amount = excluded.overdue_amount, rating = excluded.rating,
+                average_payment_delay_days = excluded.average_payment_delay_days, version = c.version + 1, updated_at = now()
+            """);
+        await using (var drop = dataSource.CreateCommand("drop table floor_customers")) await drop.ExecuteNonQueryAsync();
+        return (inserts, upserts);
+    }
+
+    private static async Task<double> RunFloorAsync(NpgsqlDataSource dataSource, FloorRow[][] batches, string sql)
+    {
+        var next = -1;
+        var written = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Streams).Select(async _ =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < batches.Length)
+            {
+                var batch = batches[i];
+                await using var command = new NpgsqlCommand(sql, connection);
+                command.Parameters.AddWithValue("id", batch.Select(r => r.Id).ToArray());
+                command.Parameters.AddWithValue("name", batch.Select(r => r.Name).ToArray());
+                command.Parameters.AddWithValue("outstanding", batch.Select(r => r.Outstanding).ToArray());
+                command.Parameters.AddWithValue("due", batch.Select(r => r.Due).ToArray());
+                command.Parameters.AddWithValue("overdue", batch.Select(r => r.Overdue).ToArray());
+                command.Parameters.AddWithValue("rating", batch.Select(r => r.Rating).ToArray());
+                command.Parameters.AddWithValue("delay", batch.Select(r => r.Delay).ToArray());
+                command.Parameters.AddWithValue("fields", batch.Select(r => r.CustomFields).ToArray());
+                command.Parameters.AddWithValue("users", batch.Select(r => r.Users).ToArray());
+                Interlocked.Add(ref written, await command.ExecuteNonQueryAsync());
+            }
+        }));
+        return written / clock.Elapsed.TotalSeconds;
+    }
+
+    private static long Memory()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private sealed record PhaseResult(string Name, double Rate, double? Floor, string FloorKind, double RequestP50, double RequestP99, double LineP50, double LineP99, double Firings, double AuditRows, int Excluded);
+
+    /// <summary>Each customer update's time from the API handler's grain call to its answer, gathered by a grain call filter.</summary>
+    private sealed class LineLatencies(int capacity)
+    {
+        private readonly float[] _milliseconds = new float[capacity];
+        private int _count;
+
+        public void Reset() => Volatile.Write(ref _count, 0);
+
+        public async Task FilterAsync(IOutgoingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.DeclaringType != typeof(ICustomerGrain) || context.InterfaceMethod.Name != nameof(ICustomerGrain.ApplyAsync))
+            {
+                await context.Invoke();
+                return;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            await context.Invoke();
+            var slot = Interlocked.Increment(ref _count) - 1;
+            if (slot < _milliseconds.Length) _milliseconds[slot] = (float)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        public (double P50, double P99) Percentiles()
+        {
+            var values = _milliseconds.AsSpan(0, Math.Min(_count, _milliseconds.Length)).ToArray();
+            Array.Sort(values);
+            return values.Length == 0 ? (0, 0) : (values[values.Length / 2], values[Math.Min(values.Length - 1, (int)(values.Length * 0.99))]);
+        }
+    }
+}
