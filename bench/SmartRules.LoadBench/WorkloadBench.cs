@@ -290,7 +290,7 @@ internal static class WorkloadBench
 
         public async Task FilterAsync(IOutgoingGrainCallContext context)
         {
-            if (context.InterfaceMethod?.DeclaringType != typeof(ICustomerGrain) || context.InterfaceMethod.Name != nameof(ICustomerGrain.ApplyAsync))
+            if (context.InterfaceMethod?.DeclaringType != typeof(ICustomerGrain) || context.InterfaceMethod.Name is not (nameof(ICustomerGrain.IngestAsync) or nameof(ICustomerGrain.ApplyAsync)))
             {
                 await context.Invoke();
                 return;

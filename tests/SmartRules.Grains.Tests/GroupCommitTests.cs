@@ -144,7 +144,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var state = new CustomerState
         {
             Customer = new CustomerSnapshot { Id = customerId, OutstandingAmount = amount },
-            PendingAudit = [new AuditRecord(DateTimeOffset.UtcNow, "update", null, null, null, "{}", "{}", null)],
+            PendingAudit = new AuditChange(DateTimeOffset.UtcNow, """[{"kind":"update","before":{},"after":{}}]"""),
         };
         return (GrainId.Create("customer", CustomerKey.Format("t1", customerId)), new GrainState<CustomerState>(state));
     }

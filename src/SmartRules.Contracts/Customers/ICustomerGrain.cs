@@ -9,6 +9,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update);
 
     /// <summary>
+    /// <see cref="ApplyAsync"/> for streams of updates, whose callers want only the outcome: the answer carries the
+    /// status and any problems, but not the customer or the rules that fired (building and copying those cost a busy
+    /// silo more than the rest of the answer).
+    /// </summary>
+    [Alias("Ingest")]
+    Task<CustomerUpdateResult> IngestAsync(CustomerUpdateCommand update);
+
+    /// <summary>
     /// Applies one backfill to this customer, at most once: a customer remembers the backfills it has applied, so a
     /// page delivered again after a silo loss changes nothing.
     /// </summary>

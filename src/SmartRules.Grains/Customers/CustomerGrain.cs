@@ -35,7 +35,11 @@ public sealed class CustomerGrain(
     /// <summary>How many entries <see cref="GetRecentAuditAsync"/> returns.</summary>
     public const int RecentAuditCount = 20;
 
-    public async Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update)
+    public Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update) => ApplyAsync(update, withCustomer: true);
+
+    public Task<CustomerUpdateResult> IngestAsync(CustomerUpdateCommand update) => ApplyAsync(update, withCustomer: false);
+
+    private async Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update, bool withCustomer)
     {
         ArgumentNullException.ThrowIfNull(update);
         var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
@@ -44,13 +48,13 @@ public sealed class CustomerGrain(
         if (update.Sequence is { } sequence && current.LastSequence is { } last && sequence <= last)
         {
             SmartRulesMetrics.Update("stale");
-            return Answer(CustomerUpdateStatus.Stale, current, []);
+            return Answer(CustomerUpdateStatus.Stale, current, [], withCustomer);
         }
 
         if (current.Customer is { Excluded: true })
         {
             SmartRulesMetrics.Update("rejected");
-            return Answer(CustomerUpdateStatus.Excluded, current, []);
+            return Answer(CustomerUpdateStatus.Excluded, current, [], withCustomer);
         }
 
         var tenant = await tenants.GetAsync(tenantId);
@@ -61,7 +65,7 @@ public sealed class CustomerGrain(
         if (problems.Count > 0)
         {
             SmartRulesMetrics.Update("rejected");
-            return new CustomerUpdateResult(CustomerUpdateStatus.Invalid, current.Customer?.ToView(current.Version), [], problems);
+            return new CustomerUpdateResult(CustomerUpdateStatus.Invalid, withCustomer ? current.Customer?.ToView(current.Version) : null, [], problems);
         }
 
         var outcome = CustomerProcessor.Apply(current.Customer, customerId, domainUpdate, tenant.Rules, tenant.Directory, tenant.RatingSource);
@@ -73,7 +77,7 @@ public sealed class CustomerGrain(
             // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
             if (next.LastSequence != current.LastSequence) await WriteAsync(current, next);
             SmartRulesMetrics.Update("unchanged");
-            return Answer(CustomerUpdateStatus.Unchanged, state.State, []);
+            return Answer(CustomerUpdateStatus.Unchanged, state.State, [], withCustomer);
         }
 
         Stage(next, outcome, tenantId, customerId);
@@ -81,7 +85,7 @@ public sealed class CustomerGrain(
         var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
         SmartRulesMetrics.Update(status == CustomerUpdateStatus.Created ? "created" : "updated");
         SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
-        return Answer(status, state.State, outcome.Firings);
+        return Answer(status, state.State, outcome.Firings, withCustomer);
     }
 
     public async Task<BackfillOutcome> ApplyBackfillAsync(BackfillWork work)
@@ -141,7 +145,7 @@ public sealed class CustomerGrain(
         var clock = time.GetUtcNow();
         var now = new DateTimeOffset(clock.UtcTicks - clock.UtcTicks % 10, TimeSpan.Zero);
         next.Customer = outcome.Customer;
-        next.PendingAudit = [.. outcome.Audit.Select(entry => entry.ToRecord(now))];
+        next.PendingAudit = outcome.Audit.Count == 0 ? null : outcome.Audit.ToAuditChange(outcome.Status == ChangeStatus.Created, now);
         var newVersion = next.Version + 1;
         next.PendingOutbox = [];
         for (var i = 0; i < outcome.Notifications.Count; i++)
@@ -177,8 +181,12 @@ public sealed class CustomerGrain(
         }
     }
 
-    private static CustomerUpdateResult Answer(CustomerUpdateStatus status, CustomerState state, IReadOnlyList<RuleFiring> firings) =>
-        new(status, state.Customer?.ToView(state.Version), [.. firings.Select(f => f.ToContract())], []);
+    private static CustomerUpdateResult Answer(CustomerUpdateStatus status, CustomerState state, IReadOnlyList<RuleFiring> firings, bool withCustomer) =>
+        withCustomer ? new(status, state.Customer?.ToView(state.Version), [.. firings.Select(f => f.ToContract())], []) : Outcomes[(int)status];
+
+    /// <summary>The answers without the customer, one per status: immutable, so shared.</summary>
+    private static readonly CustomerUpdateResult[] Outcomes =
+        [.. Enum.GetValues<CustomerUpdateStatus>().Order().Select(status => new CustomerUpdateResult(status, null, [], []))];
 
     /// <summary>The firing's idempotency key: the same customer version and rule always give the same id.</summary>
     private static Guid FiringKey(string tenantId, string customerId, long version, string ruleId, int index)

@@ -1,10 +1,13 @@
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Customers;
 using SmartRules.Domain.Audit;
 using SmartRules.Domain.Customers;
 using SmartRules.Domain.Evaluation;
 using SmartRules.Domain.Rules;
+using SmartRules.Persistence.Customers;
 
 namespace SmartRules.Grains.Customers;
 
@@ -47,28 +50,60 @@ public static class CustomerMapping
         };
     }
 
-    public static AuditRecord ToRecord(this AuditEntry entry, DateTimeOffset at)
+    /// <summary>
+    /// A change's audit entries as the one JSON array its row stores, written once. With <paramref name="created"/> the
+    /// first entry (the creation) leaves out "before": it is the new-customer default, which readers fill in.
+    /// </summary>
+    public static AuditChange ToAuditChange(this IReadOnlyList<AuditEntry> entries, bool created, DateTimeOffset at)
     {
-        var before = new JsonObject();
-        var after = new JsonObject();
-        foreach (var change in entry.Changes)
+        var buffer = new ArrayBufferWriter<byte>(256 * entries.Count);
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            before[change.Field] = Json(change.Before);
-            after[change.Field] = Json(change.After);
+            json.WriteStartArray();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                json.WriteStartObject();
+                json.WriteString("kind", RuleVocabulary.Name(entry.Kind));
+                json.WriteString("ruleId", entry.RuleId);
+                if (entry.RuleVersion is { } version) json.WriteNumber("ruleVersion", version);
+                else json.WriteNull("ruleVersion");
+                json.WriteString("trigger", entry.Trigger);
+                if (!(created && i == 0)) WriteValues(json, "before", entry.Changes, before: true);
+                WriteValues(json, "after", entry.Changes, before: false);
+                json.WriteString("note", entry.Note);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
         }
 
-        return new AuditRecord(at, RuleVocabulary.Name(entry.Kind), entry.RuleId, entry.RuleVersion, entry.Trigger, before.ToJsonString(), after.ToJsonString(), entry.Note);
+        return new AuditChange(at, Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    private static void WriteValues(Utf8JsonWriter json, string name, IReadOnlyList<FieldChange> changes, bool before)
+    {
+        json.WriteStartObject(name);
+        foreach (var change in changes)
+        {
+            json.WritePropertyName(change.Field);
+            switch (before ? change.Before : change.After)
+            {
+                case null: json.WriteNullValue(); break;
+                case decimal d: json.WriteNumberValue(d); break;
+                case string text: json.WriteStringValue(text); break;
+                case bool b: json.WriteBooleanValue(b); break;
+                case string[] list:
+                    json.WriteStartArray();
+                    foreach (var item in list) json.WriteStringValue(item);
+                    json.WriteEndArray();
+                    break;
+                case var other: json.WriteStringValue(other.ToString()); break;
+            }
+        }
+
+        json.WriteEndObject();
     }
 
     public static FiredRule ToContract(this RuleFiring firing) => new(firing.RuleId, firing.RuleVersion, RuleVocabulary.Name(firing.Action));
-
-    private static JsonNode? Json(object? value) => value switch
-    {
-        null => null,
-        decimal d => JsonValue.Create(d),
-        string s => JsonValue.Create(s),
-        bool b => JsonValue.Create(b),
-        string[] list => new JsonArray([.. list.Select(item => (JsonNode?)JsonValue.Create(item))]),
-        _ => JsonValue.Create(value.ToString()),
-    };
 }

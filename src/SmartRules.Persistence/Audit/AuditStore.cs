@@ -1,9 +1,13 @@
+using System.Text.Json.Nodes;
 using Npgsql;
 using SmartRules.Contracts.Customers;
 
 namespace SmartRules.Persistence.Audit;
 
-/// <summary>A customer's full audit trail, newest last, in pages.</summary>
+/// <summary>
+/// A customer's full audit trail, newest last, in pages, entry by entry (the <c>customer_audit</c> view over the
+/// one-row-per-change table).
+/// </summary>
 public sealed class AuditStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "at, kind, rule_id, rule_version, trigger, before::text, after::text, note";
@@ -51,11 +55,32 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetInt32(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetString(5),
+                reader.IsDBNull(5) ? CreationDefaults(reader.GetString(6)) : reader.GetString(5),
                 reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// The values before a creation, which its entry does not store: every field of <paramref name="afterJson"/> at the
+    /// new-customer default (amounts 0, users and payment methods empty, not excluded, anything else unset).
+    /// </summary>
+    private static string CreationDefaults(string afterJson)
+    {
+        var before = new JsonObject();
+        foreach (var (field, _) in JsonNode.Parse(afterJson)!.AsObject())
+        {
+            before[field] = field switch
+            {
+                "outstandingAmount" or "dueAmount" or "overdueAmount" => JsonValue.Create(0),
+                "assignedUsers" or "paymentMethods" => new JsonArray(),
+                "excluded" => JsonValue.Create(false),
+                _ => null,
+            };
+        }
+
+        return before.ToJsonString();
     }
 }

@@ -52,7 +52,7 @@ public sealed class CustomerGrainStorage(CustomerReadBatcher reader, CustomerWri
         }
 
         state.Version = write.NewVersion;
-        state.PendingAudit = [];
+        state.PendingAudit = null;
         state.PendingOutbox = [];
         grainState.ETag = write.NewVersion.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;

@@ -5,7 +5,7 @@ internal static class CustomerSql
 {
     /// <summary>
     /// One statement per batch: existing rows are updated only where their version is the one the grain read
-    /// (<c>updated</c>), new rows inserted only where none exists yet (<c>inserted</c>); audit entries and outbox rows
+    /// (<c>updated</c>), new rows inserted only where none exists yet (<c>inserted</c>); the change's audit row and outbox rows
     /// are inserted only for the rows written; the result names those rows. Being one statement, it commits or fails
     /// as a whole. A plain UPDATE joined to the batch costs less than INSERT … ON CONFLICT DO UPDATE for the common
     /// case, and a missing row can never be re-created by a stale write.
@@ -60,14 +60,11 @@ internal static class CustomerSql
             select tenant_id, customer_id from inserted
         ),
         audit as (
-            insert into customer_audit (tenant_id, customer_id, at, kind, rule_id, rule_version, trigger, before, after, note)
-            select a.tenant_id, a.customer_id, a.at, a.kind, a.rule_id, a.rule_version, a.trigger, a.before, a.after, a.note
-            from unnest(@a_tenant_id::text[], @a_customer_id::text[], @a_at::timestamptz[], @a_kind::text[],
-                        @a_rule_id::text[], @a_rule_version::int[], @a_trigger::text[], @a_before::jsonb[],
-                        @a_after::jsonb[], @a_note::text[])
-                 with ordinality as a(tenant_id, customer_id, at, kind, rule_id, rule_version, trigger, before, after, note, ord)
+            insert into customer_changes (tenant_id, customer_id, at, entries)
+            select a.tenant_id, a.customer_id, a.at, a.entries
+            from unnest(@a_tenant_id::text[], @a_customer_id::text[], @a_at::timestamptz[], @a_entries::jsonb[])
+                 as a(tenant_id, customer_id, at, entries)
             where exists (select 1 from written w where w.tenant_id = a.tenant_id and w.customer_id = a.customer_id)
-            order by a.ord
         ),
         outbox as (
             insert into notification_outbox (tenant_id, notification_id, customer_id, rule_id, rule_version, channel,

@@ -1,4 +1,3 @@
-using SmartRules.Contracts.Customers;
 using SmartRules.Domain.Customers;
 using SmartRules.Persistence.Notifications;
 
@@ -30,7 +29,8 @@ public sealed class CustomerState
     /// after a silo loss changes nothing.</summary>
     public List<string> AppliedBackfills { get; set; } = [];
 
-    public List<AuditRecord> PendingAudit { get; set; } = [];
+    /// <summary>The audit entries of the change being written, or <c>null</c> when it records none.</summary>
+    public AuditChange? PendingAudit { get; set; }
 
     public List<OutboxMessage> PendingOutbox { get; set; } = [];
 

@@ -52,7 +52,7 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         var version = new long[n];
         var extra = new string[n];
         var updatedAt = new DateTime[n];
-        var audit = new AuditColumns();
+        var audit = new AuditColumns(n);
         var outbox = new OutboxColumns();
 
         for (var i = 0; i < n; i++)
@@ -77,7 +77,7 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
             version[i] = write.NewVersion;
             extra[i] = CustomerJson.Extra(state);
             updatedAt[i] = write.At.UtcDateTime;
-            foreach (var entry in state.PendingAudit) audit.Add(write, entry);
+            if (state.PendingAudit is { } change) audit.Add(write, change);
             foreach (var message in state.PendingOutbox) outbox.Add(message);
         }
 
