@@ -27,16 +27,36 @@ public static class SnapshotDiff
 
     private static string? RatingName(Rating? rating) => rating is { } r ? Ratings.Name(r) : null;
 
+    /// <summary>Both sets are sorted by name (ordinal): one merge walk finds every name added, removed or changed.</summary>
     private static void AddCustomFieldChanges(CustomFields before, CustomFields after, List<FieldChange> changes)
     {
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (name, _) in before) names.Add(name);
-        foreach (var (name, _) in after) names.Add(name);
-        foreach (var name in names)
+        using var old = before.GetEnumerator();
+        using var now = after.GetEnumerator();
+        var hasOld = old.MoveNext();
+        var hasNow = now.MoveNext();
+        while (hasOld || hasNow)
         {
-            var old = before[name];
-            var now = after[name];
-            if (!string.Equals(old, now, StringComparison.Ordinal)) changes.Add(new("customFields." + name, old, now));
+            var order = !hasOld ? 1 : !hasNow ? -1 : string.CompareOrdinal(old.Current.Key, now.Current.Key);
+            if (order < 0)
+            {
+                changes.Add(new("customFields." + old.Current.Key, old.Current.Value, null));
+                hasOld = old.MoveNext();
+            }
+            else if (order > 0)
+            {
+                changes.Add(new("customFields." + now.Current.Key, null, now.Current.Value));
+                hasNow = now.MoveNext();
+            }
+            else
+            {
+                if (!string.Equals(old.Current.Value, now.Current.Value, StringComparison.Ordinal))
+                {
+                    changes.Add(new("customFields." + now.Current.Key, old.Current.Value, now.Current.Value));
+                }
+
+                hasOld = old.MoveNext();
+                hasNow = now.MoveNext();
+            }
         }
     }
 }

@@ -36,10 +36,9 @@ public static class CustomerUpdateChecks
             if (fields.Count > MaxCustomFields) problems.Add(new("customFields", $"at most {MaxCustomFields} fields per update (got {fields.Count})"));
             foreach (var (field, value) in fields)
             {
-                var path = "customFields." + field;
                 if (TextRules.NameProblem(field, TextRules.MaxFieldNameLength) is { } problem) problems.Add(new("customFields", $"the field name '{field}' {problem}"));
-                else if (value is { Length: > TextRules.MaxValueLength }) problems.Add(new(path, $"must be at most {TextRules.MaxValueLength} characters (got {value.Length})"));
-                else if (TextRules.StorableProblem(value) is { } storable) problems.Add(new(path, storable));
+                else if (value is { Length: > TextRules.MaxValueLength }) problems.Add(new("customFields." + field, $"must be at most {TextRules.MaxValueLength} characters (got {value.Length})"));
+                else if (TextRules.StorableProblem(value) is { } storable) problems.Add(new("customFields." + field, storable));
             }
         }
 

@@ -24,9 +24,9 @@ public static class PaymentMethodNames
     {
         var names = new string[BitOperations.PopCount((uint)methods)];
         var i = 0;
-        if (methods.HasFlag(PaymentMethods.Card)) names[i++] = "card";
-        if (methods.HasFlag(PaymentMethods.BankTransfer)) names[i++] = "bankTransfer";
-        if (methods.HasFlag(PaymentMethods.DirectDebit)) names[i] = "directDebit";
+        if ((methods & PaymentMethods.Card) != 0) names[i++] = "card";
+        if ((methods & PaymentMethods.BankTransfer) != 0) names[i++] = "bankTransfer";
+        if ((methods & PaymentMethods.DirectDebit) != 0) names[i] = "directDebit";
         return names;
     }
 }

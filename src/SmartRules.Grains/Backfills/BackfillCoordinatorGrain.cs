@@ -181,7 +181,7 @@ public sealed partial class BackfillCoordinatorGrain(
             await slots.WaitAsync();
             try
             {
-                return await grains.GetGrain<ICustomerGrain>(CustomerKey.Format(tenantId, id)).ApplyBackfillAsync(work);
+                return await grains.GetCustomer(tenantId, id).ApplyBackfillAsync(work);
             }
             finally
             {

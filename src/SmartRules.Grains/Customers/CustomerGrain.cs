@@ -35,6 +35,11 @@ public sealed class CustomerGrain(
     /// <summary>How many entries <see cref="GetRecentAuditAsync"/> returns.</summary>
     public const int RecentAuditCount = 20;
 
+    private (string TenantId, string CustomerId)? _key;
+
+    /// <summary>The tenant and customer ids of this grain, parsed from its key once per activation.</summary>
+    private (string TenantId, string CustomerId) Key => _key ??= CustomerKey.Parse(this.GetPrimaryKeyString());
+
     public Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update) => ApplyAsync(update, withCustomer: true);
 
     public Task<CustomerUpdateResult> IngestAsync(CustomerUpdateCommand update) => ApplyAsync(update, withCustomer: false);
@@ -42,7 +47,7 @@ public sealed class CustomerGrain(
     private async Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update, bool withCustomer)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
+        var (tenantId, customerId) = Key;
         var current = state.State;
 
         if (update.Sequence is { } sequence && current.LastSequence is { } last && sequence <= last)
@@ -96,7 +101,7 @@ public sealed class CustomerGrain(
         if (current.AppliedBackfills.Contains(work.BackfillId)) return BackfillOutcome.AlreadyApplied;
         if (customer.Excluded) return BackfillOutcome.Excluded;
 
-        var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
+        var (tenantId, customerId) = Key;
         var tenant = await tenants.GetAsync(tenantId);
         var plan = plans.Get(tenantId, work, tenant.Directory);
         ChangeOutcome outcome;
@@ -134,7 +139,7 @@ public sealed class CustomerGrain(
 
     public Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync()
     {
-        var (tenantId, customerId) = CustomerKey.Parse(this.GetPrimaryKeyString());
+        var (tenantId, customerId) = Key;
         return audit.ListRecentAsync(tenantId, customerId, RecentAuditCount, CancellationToken.None);
     }
 
@@ -168,9 +173,11 @@ public sealed class CustomerGrain(
     private async Task WriteAsync(CustomerState current, CustomerState next)
     {
         state.State = next;
+        var inApp = next.PendingOutbox.Count(m => m.Channel == "inApp");
         try
         {
             await state.WriteOrDeactivateAsync(this);
+            for (var i = 0; i < inApp; i++) SmartRulesMetrics.Notification("inApp", "sent"); // stored = delivered
         }
         catch
         {

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Customers;
@@ -7,6 +5,7 @@ using SmartRules.Domain.Audit;
 using SmartRules.Domain.Customers;
 using SmartRules.Domain.Evaluation;
 using SmartRules.Domain.Rules;
+using SmartRules.Persistence;
 using SmartRules.Persistence.Customers;
 
 namespace SmartRules.Grains.Customers;
@@ -56,9 +55,9 @@ public static class CustomerMapping
     /// </summary>
     public static AuditChange ToAuditChange(this IReadOnlyList<AuditEntry> entries, bool created, DateTimeOffset at)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 * entries.Count);
-        using (var json = new Utf8JsonWriter(buffer))
+        return new AuditChange(at, JsonText.Write((entries, created), static (json, state) =>
         {
+            var (entries, created) = state;
             json.WriteStartArray();
             for (var i = 0; i < entries.Count; i++)
             {
@@ -76,16 +75,15 @@ public static class CustomerMapping
             }
 
             json.WriteEndArray();
-        }
-
-        return new AuditChange(at, Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }));
     }
 
     private static void WriteValues(Utf8JsonWriter json, string name, IReadOnlyList<FieldChange> changes, bool before)
     {
         json.WriteStartObject(name);
-        foreach (var change in changes)
+        for (var i = 0; i < changes.Count; i++)
         {
+            var change = changes[i];
             json.WritePropertyName(change.Field);
             switch (before ? change.Before : change.After)
             {

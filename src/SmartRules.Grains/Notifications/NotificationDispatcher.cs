@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -46,7 +47,16 @@ public sealed partial class NotificationDispatcher(
                 {
                     var due = await outbox.ClaimDueAsync(_options.BatchSize, _options.Lease, stoppingToken);
                     if (due.Count == 0) break;
-                    await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken }, DeliverAsync);
+                    // Delivered rows are marked sent together once the claimed batch is through: one statement, not one
+                    // commit each. A crash before it leaves them to be delivered again after the lease (at least once).
+                    var sent = new ConcurrentBag<OutboxItem>();
+                    await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                        async (item, cancellationToken) =>
+                        {
+                            if (await DeliverAsync(item, cancellationToken)) sent.Add(item);
+                        });
+                    await outbox.MarkSentAsync(sent, stoppingToken);
+                    foreach (var item in sent) SmartRulesMetrics.Notification(item.Channel, "sent");
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -61,7 +71,8 @@ public sealed partial class NotificationDispatcher(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private async ValueTask DeliverAsync(OutboxItem item, CancellationToken cancellationToken)
+    /// <summary>Delivers one notification; <c>false</c> when it failed (the failure is recorded).</summary>
+    private async ValueTask<bool> DeliverAsync(OutboxItem item, CancellationToken cancellationToken)
     {
         try
         {
@@ -79,8 +90,7 @@ public sealed partial class NotificationDispatcher(
                     throw new InvalidOperationException($"unknown channel '{item.Channel}'");
             }
 
-            await outbox.MarkSentAsync(item, cancellationToken);
-            SmartRulesMetrics.Notification(item.Channel, "sent");
+            return true;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -89,6 +99,7 @@ public sealed partial class NotificationDispatcher(
             LogDeliveryFailed(logger, item.Id, item.Channel, item.Attempts, final, e.Message);
             await outbox.MarkAttemptFailedAsync(item, e.Message, final ? null : backoff, cancellationToken);
             SmartRulesMetrics.Notification(item.Channel, final ? "failed" : "retried");
+            return false;
         }
     }
 

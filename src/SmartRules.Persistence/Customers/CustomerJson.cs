@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using SmartRules.Domain.Customers;
 
 namespace SmartRules.Persistence.Customers;
@@ -7,17 +6,23 @@ namespace SmartRules.Persistence.Customers;
 /// <summary>How the jsonb columns of <c>customers</c> are written and read.</summary>
 internal static class CustomerJson
 {
-    public static string CustomFields(CustomFields fields)
-    {
-        var json = new JsonObject();
-        foreach (var (name, value) in fields) json[name] = value;
-        return json.ToJsonString();
-    }
+    public static string CustomFields(CustomFields fields) =>
+        fields.Count == 0 ? "{}" : JsonText.Write(fields, static (json, fields) =>
+        {
+            json.WriteStartObject();
+            foreach (var (name, value) in fields) json.WriteString(name, value);
+            json.WriteEndObject();
+        });
 
     public static CustomFields ReadCustomFields(string json, StringPool pool) =>
         Domain.Customers.CustomFields.From(pool.Share(JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? []));
 
-    public static string Strings(IEnumerable<string> values) => JsonSerializer.Serialize(values);
+    public static string Strings(IEnumerable<string> values) => JsonText.Write(values, static (json, values) =>
+    {
+        json.WriteStartArray();
+        foreach (var value in values) json.WriteStringValue(value);
+        json.WriteEndArray();
+    });
 
     public static string[] ReadStrings(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
 

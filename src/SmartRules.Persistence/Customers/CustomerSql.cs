@@ -8,7 +8,8 @@ internal static class CustomerSql
     /// (<c>updated</c>), new rows inserted only where none exists yet (<c>inserted</c>); the change's audit row and outbox rows
     /// are inserted only for the rows written; the result names those rows. Being one statement, it commits or fails
     /// as a whole. A plain UPDATE joined to the batch costs less than INSERT … ON CONFLICT DO UPDATE for the common
-    /// case, and a missing row can never be re-created by a stale write.
+    /// case, and a missing row can never be re-created by a stale write. An in-app notification is delivered by being
+    /// stored: its row is written as sent, and the dispatcher never touches it.
     /// </summary>
     public const string WriteBatch = """
         with input as (
@@ -68,9 +69,10 @@ internal static class CustomerSql
         ),
         outbox as (
             insert into notification_outbox (tenant_id, notification_id, customer_id, rule_id, rule_version, channel,
-                recipient, subject, body, status, attempts, next_attempt_at, created_at)
+                recipient, subject, body, status, attempts, next_attempt_at, created_at, sent_at)
             select o.tenant_id, o.id, o.customer_id, o.rule_id, o.rule_version, o.channel, o.recipient, o.subject, o.body,
-                'pending', 0, o.created_at, o.created_at
+                case when o.channel = 'inApp' then 'sent' else 'pending' end, case when o.channel = 'inApp' then 1 else 0 end,
+                o.created_at, o.created_at, case when o.channel = 'inApp' then o.created_at end
             from unnest(@o_tenant_id::text[], @o_id::uuid[], @o_customer_id::text[], @o_rule_id::text[],
                         @o_rule_version::int[], @o_channel::text[], @o_recipient::text[], @o_subject::text[],
                         @o_body::text[], @o_created_at::timestamptz[])

@@ -28,12 +28,17 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         return await ReadAsync(command, cancellationToken);
     }
 
-    public async Task MarkSentAsync(OutboxItem item, CancellationToken cancellationToken)
+    /// <summary>Marks delivered notifications as sent, all in one statement.</summary>
+    public async Task MarkSentAsync(IReadOnlyCollection<OutboxItem> items, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "update notification_outbox set status = 'sent', sent_at = now(), last_error = null where tenant_id = @tenant and notification_id = @id");
-        command.Parameters.AddWithValue("tenant", item.TenantId);
-        command.Parameters.AddWithValue("id", item.Id);
+        if (items.Count == 0) return;
+        await using var command = dataSource.CreateCommand("""
+            update notification_outbox o set status = 'sent', sent_at = now(), last_error = null
+            from unnest(@tenants::text[], @ids::uuid[]) as sent(tenant_id, notification_id)
+            where o.tenant_id = sent.tenant_id and o.notification_id = sent.notification_id
+            """);
+        command.Parameters.AddWithValue("tenants", items.Select(i => i.TenantId).ToArray());
+        command.Parameters.AddWithValue("ids", items.Select(i => i.Id).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

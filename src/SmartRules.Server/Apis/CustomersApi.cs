@@ -66,7 +66,7 @@ public static class CustomersApi
             var problems = new List<FieldProblem>();
             var (update, _) = CustomerBodyReader.Read(document!.RootElement, withId: false, problems);
             if (update is null) return ApiResults.Invalid(problems);
-            var result = await grains.GetGrain<ICustomerGrain>(CustomerKey.Format(user.TenantId(), id)).ApplyAsync(update);
+            var result = await grains.GetCustomer(user.TenantId(), id).ApplyAsync(update);
             return Answer(result, id);
         }
     }
@@ -85,7 +85,7 @@ public static class CustomersApi
     {
         var id = CustomerIdFromPath(context);
         if (CustomerBodyReader.IdProblem(id) is { } idProblem) return ApiResults.Invalid("id", idProblem);
-        var customer = await grains.GetGrain<ICustomerGrain>(CustomerKey.Format(user.TenantId(), id)).GetAsync();
+        var customer = await grains.GetCustomer(user.TenantId(), id).GetAsync();
         return customer is null ? ApiResults.NotFound($"There is no customer '{id}'.") : TypedResults.Ok(CustomerResponse.From(customer));
     }
 
@@ -143,7 +143,7 @@ public static class CustomersApi
     {
         var id = CustomerIdFromPath(context);
         if (CustomerBodyReader.IdProblem(id) is { } idProblem) return ApiResults.Invalid("id", idProblem);
-        if (await grains.GetGrain<ICustomerGrain>(CustomerKey.Format(user.TenantId(), id)).GetAsync() is null)
+        if (await grains.GetCustomer(user.TenantId(), id).GetAsync() is null)
         {
             return ApiResults.NotFound($"There is no customer '{id}'.");
         }

@@ -232,7 +232,7 @@ public static class IngestionApi
                     return;
                 }
 
-                var result = await grains.GetGrain<ICustomerGrain>(CustomerKey.Format(tenantId, id)).IngestAsync(update);
+                var result = await grains.GetCustomer(tenantId, id).IngestAsync(update);
                 switch (result.Status)
                 {
                     case CustomerUpdateStatus.Stale:

@@ -27,7 +27,13 @@ public static class CustomerBodyReader
             return (null, null);
         }
 
-        var update = new CustomerUpdateCommand();
+        // The values are gathered first and the command built once (a `with` per property copied it each time).
+        Patch<string?> nameValue = default, ratingValue = default, workflowValue = default;
+        Patch<decimal> outstandingValue = default, dueValue = default, overdueValue = default;
+        Patch<decimal?> delayValue = default;
+        Dictionary<string, string?>? customFields = null;
+        string[]? assignedUsers = null, paymentMethods = null;
+        long? sequenceValue = null;
         string? id = null;
         foreach (var property in body.EnumerateObject())
         {
@@ -41,40 +47,40 @@ public static class CustomerBodyReader
                     else id = text;
                     break;
                 case "name":
-                    if (Text(value, "name", problems, nullable: true, out var name)) update = update with { Name = Patch.Set(name) };
+                    if (Text(value, "name", problems, nullable: true, out var name)) nameValue = Patch.Set(name);
                     break;
                 case "outstandingAmount":
-                    if (Amount(value, property.Name, problems) is { } outstanding) update = update with { OutstandingAmount = Patch.Set(outstanding) };
+                    if (Amount(value, property.Name, problems) is { } outstanding) outstandingValue = Patch.Set(outstanding);
                     break;
                 case "dueAmount":
-                    if (Amount(value, property.Name, problems) is { } due) update = update with { DueAmount = Patch.Set(due) };
+                    if (Amount(value, property.Name, problems) is { } due) dueValue = Patch.Set(due);
                     break;
                 case "overdueAmount":
-                    if (Amount(value, property.Name, problems) is { } overdue) update = update with { OverdueAmount = Patch.Set(overdue) };
+                    if (Amount(value, property.Name, problems) is { } overdue) overdueValue = Patch.Set(overdue);
                     break;
                 case "averagePaymentDelayDays":
-                    if (value.ValueKind == JsonValueKind.Null) update = update with { AveragePaymentDelayDays = Patch.Set<decimal?>(null) };
-                    else if (Amount(value, property.Name, problems) is { } delay) update = update with { AveragePaymentDelayDays = Patch.Set<decimal?>(delay) };
+                    if (value.ValueKind == JsonValueKind.Null) delayValue = Patch.Set<decimal?>(null);
+                    else if (Amount(value, property.Name, problems) is { } delay) delayValue = Patch.Set<decimal?>(delay);
                     break;
                 case "rating":
-                    if (value.ValueKind == JsonValueKind.Null) update = update with { Rating = Patch.Set<string?>(null) };
-                    else if (value.ValueKind == JsonValueKind.String && TextOf(value) is "A" or "B" or "C" or "D") update = update with { Rating = Patch.Set<string?>(TextOf(value)) };
+                    if (value.ValueKind == JsonValueKind.Null) ratingValue = Patch.Set<string?>(null);
+                    else if (value.ValueKind == JsonValueKind.String && Rating(value) is { } rating) ratingValue = Patch.Set<string?>(rating);
                     else problems.Add(new("rating", $"must be \"A\", \"B\", \"C\", \"D\" or null (got {Describe(value)})"));
                     break;
                 case "workflow":
-                    if (Text(value, "workflow", problems, nullable: true, out var workflow)) update = update with { Workflow = Patch.Set(workflow) };
+                    if (Text(value, "workflow", problems, nullable: true, out var workflow)) workflowValue = Patch.Set(workflow);
                     break;
                 case "customFields":
-                    if (CustomFields(value, problems) is { } fields) update = update with { CustomFields = fields };
+                    customFields = CustomFields(value, problems) ?? customFields;
                     break;
                 case "assignedUsers":
-                    if (Texts(value, "assignedUsers", problems) is { } users) update = update with { AssignedUsers = users };
+                    assignedUsers = Texts(value, "assignedUsers", problems) ?? assignedUsers;
                     break;
                 case "paymentMethods":
-                    if (Texts(value, "paymentMethods", problems) is { } methods) update = update with { PaymentMethods = methods };
+                    paymentMethods = Texts(value, "paymentMethods", problems) ?? paymentMethods;
                     break;
                 case "sequence":
-                    if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var sequence) && sequence >= 0) update = update with { Sequence = sequence };
+                    if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var sequence) && sequence >= 0) sequenceValue = sequence;
                     else problems.Add(new("sequence", $"must be a whole number from 0 to {long.MaxValue} (got {Describe(value)})"));
                     break;
                 default:
@@ -83,9 +89,27 @@ public static class CustomerBodyReader
             }
         }
 
+        var update = problems.Count > 0 ? null : new CustomerUpdateCommand
+        {
+            Name = nameValue,
+            OutstandingAmount = outstandingValue,
+            DueAmount = dueValue,
+            OverdueAmount = overdueValue,
+            Rating = ratingValue,
+            AveragePaymentDelayDays = delayValue,
+            CustomFields = customFields,
+            Workflow = workflowValue,
+            AssignedUsers = assignedUsers,
+            PaymentMethods = paymentMethods,
+            Sequence = sequenceValue,
+        };
         if (withId && id is null && !problems.Any(p => p.Path == "id")) problems.Add(new("id", "is required: the customer's id"));
-        return (problems.Count == 0 ? update : null, id);
+        return (update, id);
     }
+
+    /// <summary>The rating a JSON string names, as the shared string, without allocating; <c>null</c> if it is none.</summary>
+    private static string? Rating(JsonElement value) =>
+        value.ValueEquals("A"u8) ? "A" : value.ValueEquals("B"u8) ? "B" : value.ValueEquals("C"u8) ? "C" : value.ValueEquals("D"u8) ? "D" : null;
 
     /// <summary>Why a customer id is not acceptable, or <c>null</c>: 1–200 characters, none of them control characters.</summary>
     public static string? IdProblem(string id)

@@ -1,0 +1,36 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace SmartRules.Persistence;
+
+/// <summary>
+/// Writes JSON text on the hot path without a new buffer each time: each thread keeps one buffer and one writer, reset
+/// for every use, so a call allocates only the string it returns. (Every customer write serialises its custom fields
+/// and its audit entries; fresh buffers for those were a good part of the write path's garbage.)
+/// </summary>
+public static class JsonText
+{
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    public static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
+        {
+            write(writer, state);
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            // A rare huge document must not stay pinned to the thread.
+            if (buffer.Capacity > 64 * 1024) (t_buffer, t_writer) = (null, null);
+        }
+    }
+}
