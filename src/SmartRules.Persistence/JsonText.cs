@@ -6,7 +6,7 @@ namespace SmartRules.Persistence;
 
 /// <summary>
 /// Writes JSON text on the hot path without a new buffer each time: each thread keeps one buffer and one writer, reset
-/// for every use, so a call allocates only the string it returns. (Every customer write serialises its custom fields
+/// for every use, so a call allocates only the text or bytes it returns. (Every customer write serialises its custom fields
 /// and its audit entries; fresh buffers for those were a good part of the write path's garbage.)
 /// </summary>
 public static class JsonText
@@ -14,7 +14,14 @@ public static class JsonText
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    public static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    /// <summary>The JSON as UTF-8 bytes, which Npgsql sends as they are (json and jsonb parameters take them).</summary>
+    public static byte[] WriteUtf8<TState>(TState state, Action<Utf8JsonWriter, TState> write) =>
+        Write(state, write, static span => span.ToArray());
+
+    public static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write) =>
+        Write(state, write, static span => Encoding.UTF8.GetString(span));
+
+    private static TResult Write<TState, TResult>(TState state, Action<Utf8JsonWriter, TState> write, Func<ReadOnlySpan<byte>, TResult> result)
     {
         ArgumentNullException.ThrowIfNull(write);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
@@ -25,7 +32,7 @@ public static class JsonText
         {
             write(writer, state);
             writer.Flush();
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return result(buffer.WrittenSpan);
         }
         finally
         {

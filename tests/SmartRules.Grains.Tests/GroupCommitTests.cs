@@ -144,7 +144,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var state = new CustomerState
         {
             Customer = new CustomerSnapshot { Id = customerId, OutstandingAmount = amount },
-            PendingAudit = new AuditChange(DateTimeOffset.UtcNow, """[{"kind":"update","before":{},"after":{}}]"""),
+            PendingAudit = new AuditChange(DateTimeOffset.UtcNow, """[{"kind":"update","before":{},"after":{}}]"""u8.ToArray()),
         };
         return (GrainId.Create("customer", CustomerKey.Format("t1", customerId)), new GrainState<CustomerState>(state));
     }

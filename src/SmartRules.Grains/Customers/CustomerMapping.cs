@@ -55,7 +55,7 @@ public static class CustomerMapping
     /// </summary>
     public static AuditChange ToAuditChange(this IReadOnlyList<AuditEntry> entries, bool created, DateTimeOffset at)
     {
-        return new AuditChange(at, JsonText.Write((entries, created), static (json, state) =>
+        return new AuditChange(at, JsonText.WriteUtf8((entries, created), static (json, state) =>
         {
             var (entries, created) = state;
             json.WriteStartArray();

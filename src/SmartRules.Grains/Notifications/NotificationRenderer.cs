@@ -14,7 +14,18 @@ public sealed class NotificationRenderer
 {
     private static readonly FluidParser Parser = new();
     private readonly ConcurrentDictionary<string, IFluidTemplate> _templates = new(StringComparer.Ordinal);
-    private readonly TemplateOptions _options = new();
+    private readonly TemplateOptions _options = CreateOptions();
+
+    /// <summary>
+    /// The customer is handed to templates as itself; each member a template names is computed when it is read (a
+    /// notification usually reads two or three of them), instead of a dictionary of every member built per render.
+    /// </summary>
+    private static TemplateOptions CreateOptions()
+    {
+        var options = new TemplateOptions();
+        options.MemberAccessStrategy.Register<CustomerSnapshot, object?>(static (customer, name) => Member(customer, name));
+        return options;
+    }
 
     /// <summary>Why a template cannot be used, or <c>null</c>.</summary>
     public static string? Problem(string? template) =>
@@ -26,22 +37,24 @@ public sealed class NotificationRenderer
             ? p
             : throw new InvalidOperationException("Invalid template: " + error));
         var context = new TemplateContext(_options);
-        context.SetValue("customer", Model(customer));
+        context.SetValue("customer", customer);
         return parsed.Render(context, NullEncoder.Default);
     }
 
-    private static Dictionary<string, object?> Model(CustomerSnapshot c) => new(StringComparer.Ordinal)
+    /// <summary>The template names of a customer's values (API.md's field names).</summary>
+    private static object? Member(CustomerSnapshot c, string name) => name switch
     {
-        ["id"] = c.Id,
-        ["name"] = c.Name,
-        ["outstandingAmount"] = c.OutstandingAmount,
-        ["dueAmount"] = c.DueAmount,
-        ["overdueAmount"] = c.OverdueAmount,
-        ["rating"] = c.Rating is { } r ? Ratings.Name(r) : null,
-        ["averagePaymentDelayDays"] = c.AveragePaymentDelayDays,
-        ["workflow"] = c.Workflow,
-        ["assignedUsers"] = c.AssignedUsers.ToArray(),
-        ["paymentMethods"] = PaymentMethodNames.ToNames(c.PaymentMethods),
-        ["customFields"] = c.CustomFields.ToDictionary(f => f.Key, f => (object?)f.Value, StringComparer.Ordinal),
+        "id" => c.Id,
+        "name" => c.Name,
+        "outstandingAmount" => c.OutstandingAmount,
+        "dueAmount" => c.DueAmount,
+        "overdueAmount" => c.OverdueAmount,
+        "rating" => c.Rating is { } r ? Ratings.Name(r) : null,
+        "averagePaymentDelayDays" => c.AveragePaymentDelayDays,
+        "workflow" => c.Workflow,
+        "assignedUsers" => c.AssignedUsers.ToArray(),
+        "paymentMethods" => PaymentMethodNames.ToNames(c.PaymentMethods),
+        "customFields" => c.CustomFields.ToDictionary(f => f.Key, f => (object?)f.Value, StringComparer.Ordinal),
+        _ => null,
     };
 }

@@ -1,7 +1,7 @@
 namespace SmartRules.Persistence.Customers;
 
 /// <summary>
-/// One change's audit entries, serialised once as the JSON array that its row of <c>customer_changes</c> stores
+/// One change's audit entries, serialised once (UTF-8) as the JSON array that its row of <c>customer_changes</c> stores
 /// (see migration 0004; the <c>customer_audit</c> view answers them entry by entry).
 /// </summary>
-public sealed record AuditChange(DateTimeOffset At, string EntriesJson);
+public sealed record AuditChange(DateTimeOffset At, byte[] EntriesJson);

@@ -9,7 +9,7 @@ internal sealed class AuditColumns(int capacity)
     private readonly List<string> _tenant = new(capacity);
     private readonly List<string> _customer = new(capacity);
     private readonly List<DateTime> _at = new(capacity);
-    private readonly List<string> _entries = new(capacity);
+    private readonly List<byte[]> _entries = new(capacity);
 
     public void Add(CustomerWrite write, AuditChange change)
     {
@@ -24,6 +24,6 @@ internal sealed class AuditColumns(int capacity)
         p.Add(new NpgsqlParameter<string[]>("a_tenant_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _tenant] });
         p.Add(new NpgsqlParameter<string[]>("a_customer_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _customer] });
         p.Add(new NpgsqlParameter<DateTime[]>("a_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. _at] });
-        p.Add(new NpgsqlParameter<string[]>("a_entries", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = [.. _entries] });
+        p.Add(new NpgsqlParameter<byte[][]>("a_entries", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = [.. _entries] });
     }
 }

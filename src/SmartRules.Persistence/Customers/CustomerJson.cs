@@ -6,8 +6,10 @@ namespace SmartRules.Persistence.Customers;
 /// <summary>How the jsonb columns of <c>customers</c> are written and read.</summary>
 internal static class CustomerJson
 {
-    public static string CustomFields(CustomFields fields) =>
-        fields.Count == 0 ? "{}" : JsonText.Write(fields, static (json, fields) =>
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
+    public static byte[] CustomFields(CustomFields fields) =>
+        fields.Count == 0 ? EmptyObject : JsonText.WriteUtf8(fields, static (json, fields) =>
         {
             json.WriteStartObject();
             foreach (var (name, value) in fields) json.WriteString(name, value);
@@ -17,7 +19,7 @@ internal static class CustomerJson
     public static CustomFields ReadCustomFields(string json, StringPool pool) =>
         Domain.Customers.CustomFields.From(pool.Share(JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? []));
 
-    public static string Strings(IEnumerable<string> values) => JsonText.Write(values, static (json, values) =>
+    public static byte[] Strings(IEnumerable<string> values) => JsonText.WriteUtf8(values, static (json, values) =>
     {
         json.WriteStartArray();
         foreach (var value in values) json.WriteStringValue(value);

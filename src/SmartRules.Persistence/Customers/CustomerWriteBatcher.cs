@@ -43,10 +43,10 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         var overdue = new decimal[n];
         var rating = new string?[n];
         var delay = new decimal?[n];
-        var customFields = new string[n];
-        var users = new string[n];
+        var customFields = new byte[n][];
+        var users = new byte[n][];
         var workflow = new string?[n];
-        var methods = new string[n];
+        var methods = new byte[n][];
         var excluded = new bool[n];
         var sequence = new long?[n];
         var version = new long[n];
@@ -91,10 +91,10 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         p.Add(new NpgsqlParameter<decimal[]>("overdue", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = overdue });
         p.Add(new NpgsqlParameter<string?[]>("rating", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = rating });
         p.Add(new NpgsqlParameter<decimal?[]>("delay", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = delay });
-        p.Add(new NpgsqlParameter<string[]>("custom_fields", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = customFields });
-        p.Add(new NpgsqlParameter<string[]>("users", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = users });
+        p.Add(new NpgsqlParameter<byte[][]>("custom_fields", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = customFields });
+        p.Add(new NpgsqlParameter<byte[][]>("users", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = users });
         p.Add(new NpgsqlParameter<string?[]>("workflow", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = workflow });
-        p.Add(new NpgsqlParameter<string[]>("methods", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = methods });
+        p.Add(new NpgsqlParameter<byte[][]>("methods", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = methods });
         p.Add(new NpgsqlParameter<bool[]>("excluded", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { TypedValue = excluded });
         p.Add(new NpgsqlParameter<long?[]>("last_sequence", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = sequence });
         p.Add(new NpgsqlParameter<long[]>("version", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = version });
