@@ -129,6 +129,9 @@ public sealed partial class BackfillCoordinatorGrain(
         {
             var plan = await PlanAsync() ?? throw new InvalidOperationException(state.State.Error);
             var work = new BackfillWork(backfillId, state.State.Request!, state.State.PinnedRules);
+            Task<IReadOnlyList<string>> Page(string? after) =>
+                queries.PageAsync(tenantId, p => Predicate(plan, p), after, options.Value.PageSize, CancellationToken.None);
+            var nextPage = Page(state.State.Checkpoint);
             while (state.State.Status == BackfillStatus.Running)
             {
                 if (_cancelled is not null || await RuleWithdrawnAsync(tenantId))
@@ -137,13 +140,16 @@ public sealed partial class BackfillCoordinatorGrain(
                     break;
                 }
 
-                var ids = await queries.PageAsync(tenantId, p => Predicate(plan, p), state.State.Checkpoint, options.Value.PageSize, CancellationToken.None);
+                var ids = await nextPage;
                 if (ids.Count == 0)
                 {
                     state.State.Status = BackfillStatus.Completed;
                     break;
                 }
 
+                // The next page is read while this one is delivered (its ids all come after this page's last one, which
+                // delivering this page cannot change); the checkpoint still moves only once a page is fully delivered.
+                nextPage = Page(ids[^1]);
                 var outcomes = await DeliverAsync(tenantId, ids, work);
                 foreach (var outcome in outcomes) SmartRulesMetrics.Backfill(outcome.ToString());
                 state.State.Processed += ids.Count;
