@@ -83,6 +83,8 @@ public sealed class CustomersApiTests(ApiFixture api) : IClassFixture<ApiFixture
         { """{"name":"\udc00x"}""", "name" },
         { """{"customFields":{"Segment":"a\u0000b"}}""", "customFields.Segment" },
         { """{"assignedUsers":["\ud800@acme.test"]}""", "assignedUsers[0]" },
+        // Found by HostileInputTests when ratings were compared as raw UTF-8: the escape cannot be unescaped, 500.
+        { """{"rating":"\ud800"}""", "rating" },
     };
 
     [Theory]

@@ -107,9 +107,18 @@ public static class CustomerBodyReader
         return (update, id);
     }
 
-    /// <summary>The rating a JSON string names, as the shared string, without allocating; <c>null</c> if it is none.</summary>
-    private static string? Rating(JsonElement value) =>
-        value.ValueEquals("A"u8) ? "A" : value.ValueEquals("B"u8) ? "B" : value.ValueEquals("C"u8) ? "C" : value.ValueEquals("D"u8) ? "D" : null;
+    /// <summary>
+    /// The rating a JSON string names, as the shared literal; <c>null</c> if it is none, including text that is not
+    /// valid Unicode (comparing the raw bytes would throw on a lone surrogate escape).
+    /// </summary>
+    private static string? Rating(JsonElement value) => TextOf(value) switch
+    {
+        "A" => "A",
+        "B" => "B",
+        "C" => "C",
+        "D" => "D",
+        _ => null,
+    };
 
     /// <summary>Why a customer id is not acceptable, or <c>null</c>: 1–200 characters, none of them control characters.</summary>
     public static string? IdProblem(string id)
