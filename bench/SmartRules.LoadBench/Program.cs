@@ -103,9 +103,9 @@ static async Task<Result> RunAsync(string variant, string server, Args options)
             const string tenant = "bench";
             await SetUpTenantAsync(grains, tenant, options.Rules);
 
-            var before = Memory();
+            var before = Measure.Memory();
             var (creates, _) = await DriveAsync(options.Customers, options.InFlight, i => Create(grains, tenant, i));
-            var bytesPerGrain = (Memory() - before) / options.Customers;
+            var bytesPerGrain = (Measure.Memory() - before) / options.Customers;
             Console.WriteLine($"created {options.Customers:N0} customers: {creates:N0}/s, {bytesPerGrain:N0} B per active customer grain");
 
             var random = new Random(42);
@@ -115,7 +115,7 @@ static async Task<Result> RunAsync(string variant, string server, Args options)
                 grains.GetGrain<ICustomerGrain>(CustomerKey.Format(tenant, $"c{targets[i]}"))
                       .ApplyAsync(new CustomerUpdateCommand { OutstandingAmount = Patch.Set(amounts[i]) }));
             Array.Sort(latencies);
-            var result = new Result(variant, creates, updates, Percentile(latencies, 0.50), Percentile(latencies, 0.99), bytesPerGrain);
+            var result = new Result(variant, creates, updates, Measure.Percentile(latencies, 0.50), Measure.Percentile(latencies, 0.99), bytesPerGrain);
             Console.WriteLine($"{options.Updates:N0} updates: {updates:N0}/s, p50 {result.P50:0.0} ms, p99 {result.P99:0.0} ms");
             return result;
         }
@@ -242,16 +242,6 @@ static async Task<(double PerSecond, double[] LatenciesMs)> DriveAsync(int count
     }));
     return (count / clock.Elapsed.TotalSeconds, latencies);
 }
-
-static long Memory()
-{
-    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-    GC.WaitForPendingFinalizers();
-    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-    return GC.GetTotalMemory(forceFullCollection: true);
-}
-
-static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
 internal sealed record Result(string Variant, double CreatesPerSecond, double UpdatesPerSecond, double P50, double P99, long BytesPerGrain);
 

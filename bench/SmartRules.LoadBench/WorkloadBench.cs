@@ -57,9 +57,9 @@ internal static class WorkloadBench
                 case "import":
                 {
                     var bodies = Bodies(Enumerable.Range(0, customers).Select(workload.NewCustomer), LinesPerRequest);
-                    var before = Memory();
+                    var before = Measure.Memory();
                     result = await StreamAsync("import", bodies, customers, http, dataSource, lines, floor.Inserts, "inserts");
-                    var perGrain = (Memory() - before) / customers;
+                    var perGrain = (Measure.Memory() - before) / customers;
                     Console.WriteLine($"  memory: {perGrain:N0} B per active customer grain (managed heap after the import / customers)");
                     break;
                 }
@@ -126,7 +126,7 @@ internal static class WorkloadBench
         var after = await CountAsync(dataSource);
         var (lineP50, lineP99) = lines.Percentiles();
         Array.Sort(requestLatencies);
-        var result = new PhaseResult(name, lineCount / seconds, floor, floorKind, Percentile(requestLatencies, 0.5), Percentile(requestLatencies, 0.99),
+        var result = new PhaseResult(name, lineCount / seconds, floor, floorKind, Measure.Percentile(requestLatencies, 0.5), Measure.Percentile(requestLatencies, 0.99),
             lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         Console.WriteLine($"{name}: {lineCount:N0} lines in {seconds:0.0} s = {result.Rate:N0}/s; {after.Firings - counts.Firings:N0} firings, {after.Audit - counts.Audit:N0} audit rows, {after.Outbox - counts.Outbox:N0} notifications");
         return result;
@@ -161,7 +161,7 @@ internal static class WorkloadBench
         var (lineP50, lineP99) = lines.Percentiles();
         Array.Sort(latencies);
         var result = new PhaseResult($"paced heavy, {rate:N0}/s target, {linesPerRequest}-line requests", bodies.Length * linesPerRequest / seconds, null, "",
-            Percentile(latencies, 0.5), Percentile(latencies, 0.99), lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
+            Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99), lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         Console.WriteLine($"paced: achieved {result.Rate:N0}/s, request p50 {result.RequestP50:0.0} ms, p99 {result.RequestP99:0.0} ms");
         return result;
     }
@@ -267,16 +267,6 @@ internal static class WorkloadBench
         }));
         return written / clock.Elapsed.TotalSeconds;
     }
-
-    private static long Memory()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
     private sealed record PhaseResult(string Name, double Rate, double? Floor, string FloorKind, double RequestP50, double RequestP99, double LineP50, double LineP99, double Firings, double AuditRows, int Excluded);
 
