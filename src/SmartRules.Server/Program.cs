@@ -1,4 +1,3 @@
-using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using SmartRules.Server.Auth;
@@ -21,10 +20,7 @@ builder.UseOrleans(silo =>
         options.ClusterId = orleans["ClusterId"] ?? "smartrules";
         options.ServiceId = orleans["ServiceId"] ?? "smartrules";
     });
-    silo.ConfigureEndpoints(
-        IPAddress.Loopback,
-        orleans.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
-        orleans.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
+    silo.UseConfiguredEndpoints(orleans);
     // Production keeps Orleans' defaults; tests and operators may tune failure detection here.
     silo.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
     silo.Configure<SiloMessagingOptions>(orleans.GetSection("Messaging"));
