@@ -28,6 +28,12 @@ if [ "$mode" = all ]; then
   fi
   (cd tests/SmartRules.Server.Tests/browser && npm ci --no-audit --no-fund --silent)
 fi
+# The multi-host scenario makes network namespaces with iproute2's ip.
+if ! command -v ip >/dev/null 2>&1; then
+  echo "network: installing Debian's iproute2"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

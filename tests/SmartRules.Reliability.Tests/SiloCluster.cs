@@ -7,7 +7,8 @@ using System.Text.Json.Nodes;
 namespace SmartRules.Reliability.Tests;
 
 /// <summary>
-/// A real cluster: separate <c>SmartRules.Server</c> processes on loopback (ADO.NET clustering on the given database),
+/// A real cluster: separate <c>SmartRules.Server</c> processes on loopback, or one in each of several hosts of the test's
+/// own (<see cref="NetworkHosts"/>), with ADO.NET clustering on the given database,
 /// each serving the API on its own port. Membership is tuned so that a killed silo is declared dead in a few seconds.
 /// </summary>
 public sealed class SiloCluster : IAsyncDisposable
@@ -35,7 +36,8 @@ public sealed class SiloCluster : IAsyncDisposable
 
     public IReadOnlyList<Process> Processes => _processes;
 
-    public static async Task<SiloCluster> StartAsync(string connectionString, int silos = 3, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="hosts">Run one silo in each of these hosts (network namespaces), advertising the host's address, instead of all on loopback.</param>
+    public static async Task<SiloCluster> StartAsync(string connectionString, int silos = 3, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<NetworkHosts.Host>? hosts = null)
     {
         var cluster = new SiloCluster();
         try
@@ -43,11 +45,15 @@ public sealed class SiloCluster : IAsyncDisposable
             var server = ServerAssembly();
             var clusterId = "rel-" + Guid.NewGuid().ToString("N")[..6];
             cluster.LogFolder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "smartrules-reliability", clusterId)).FullName;
+            if (hosts is not null) silos = hosts.Count;
             for (var i = 0; i < silos; i++)
             {
-                var url = $"http://127.0.0.1:{Ports.Free()}";
+                var host = hosts?[i];
+                var url = $"http://{host?.Address ?? "127.0.0.1"}:{Ports.Free()}";
                 var siloPort = Ports.Free();
-                var start = new ProcessStartInfo("dotnet", [server]) { RedirectStandardOutput = true, RedirectStandardError = true };
+                var (file, arguments) = host is null ? ("dotnet", new[] { server }) : NetworkHosts.InHost(host, "dotnet", server);
+                var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+                if (host is not null) start.Environment["Orleans__Endpoints__AdvertisedIPAddress"] = host.Address;
                 start.Environment["ASPNETCORE_URLS"] = url;
                 start.Environment["ConnectionStrings__SmartRules"] = connectionString;
                 start.Environment["SmartRules__AdminKey"] = AdminKey;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SmartRules.Testing;
 
-/// <summary>A real HTTP server on loopback that records every webhook call; it can be told to fail the next calls.</summary>
+/// <summary>A real HTTP server (on loopback unless told otherwise) that records every webhook call; it can be told to fail the next calls.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -22,10 +22,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
-    public static async Task<WebhookReceiver> StartAsync()
+    /// <param name="address">Where to listen: loopback, or an address that silos in other network namespaces reach.</param>
+    public static async Task<WebhookReceiver> StartAsync(string address = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://{address}:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
@@ -42,8 +43,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return failing ? Results.StatusCode(500) : Results.Ok();
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        receiver.Url = address + "/hook";
+        var listening = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        receiver.Url = listening + "/hook";
         return receiver;
     }
 
