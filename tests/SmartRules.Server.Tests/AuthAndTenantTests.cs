@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 
 namespace SmartRules.Server.Tests;
 
@@ -46,6 +47,84 @@ public sealed class AuthAndTenantTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.StartsWith(id + ".", (await first.Body())["apiKey"].Text(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Equal(0L, await api.Database.ScalarAsync<long>("select count(*) from orleansstorage where encode(payloadbinary, 'escape') like '%' || @key || '%'", ("key", (await first.Body())["apiKey"].Text())));
+    }
+
+    [Fact]
+    public async Task Keys_rotate_list_without_secrets_and_a_revoked_key_is_refused_at_once()
+    {
+        using var admin = api.Admin();
+        var id = "rot-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await (await admin.PostAsJsonAsync("/admin/tenants", new { id, name = "Rotating" })).Body();
+        var (firstKey, firstId) = (created["apiKey"].Text(), created["keyId"].Text());
+        using var first = Client(firstKey);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/api/rules")).StatusCode);
+
+        var added = await admin.PostAsync($"/admin/tenants/{id}/keys", null);
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var (secondKey, secondId) = ((await added.Body())["apiKey"].Text(), (await added.Body())["keyId"].Text());
+        Assert.StartsWith(id + ".", secondKey, StringComparison.Ordinal);
+        Assert.NotEqual(firstId, secondId);
+        using var second = Client(secondKey);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/rules")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/api/rules")).StatusCode); // the old key keeps working
+
+        // Listed oldest first, with explicit nulls, never with the key or its hash.
+        var listing = await admin.GetAsync($"/admin/tenants/{id}/keys");
+        var text = await listing.Content.ReadAsStringAsync();
+        var keys = JsonNode.Parse(text)!.AsArray();
+        Assert.Equal([firstId, secondId], keys.Select(k => k!["keyId"].Text()));
+        Assert.All(keys, k => Assert.Equal(["keyId", "createdAt", "lastUsedAt"], k!.AsObject().Select(p => p.Key)));
+        Assert.NotNull(keys[0]!["lastUsedAt"]); // used above
+        Assert.DoesNotContain(firstKey.Split('.')[1], text, StringComparison.Ordinal);
+        Assert.DoesNotContain(secondKey.Split('.')[1], text, StringComparison.Ordinal);
+
+        // Revoked: refused on the next request; the other key goes on; a repeated DELETE answers alike.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/tenants/{id}/keys/{firstId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await first.GetAsync("/api/rules")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/rules")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/tenants/{id}/keys/{firstId}")).StatusCode);
+        Assert.Equal([secondId], (await (await admin.GetAsync($"/admin/tenants/{id}/keys")).Body()).AsArray().Select(k => k!["keyId"].Text()));
+
+        // The last key may go too: the tenant is then reachable only after an admin makes a new key.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/tenants/{id}/keys/{secondId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync("/api/rules")).StatusCode);
+        Assert.Empty((await (await admin.GetAsync($"/admin/tenants/{id}/keys")).Body()).AsArray());
+        using var third = Client((await (await admin.PostAsync($"/admin/tenants/{id}/keys", null)).Body())["apiKey"].Text());
+        Assert.Equal(HttpStatusCode.OK, (await third.GetAsync("/api/rules")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_never_used_lists_lastUsedAt_as_null_and_unknown_tenants_or_keys_are_404()
+    {
+        using var admin = api.Admin();
+        var id = "unused-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.PostAsJsonAsync("/admin/tenants", new { id, name = "Unused" });
+        var key = (await (await admin.GetAsync($"/admin/tenants/{id}/keys")).Body()).AsArray().Single()!;
+        Assert.True(key.AsObject().ContainsKey("lastUsedAt"));
+        Assert.Null(key["lastUsedAt"]);
+
+        foreach (var response in new[]
+        {
+            await admin.GetAsync("/admin/tenants/no-such-tenant/keys"),
+            await admin.PostAsync("/admin/tenants/no-such-tenant/keys", null),
+            await admin.DeleteAsync("/admin/tenants/no-such-tenant/keys/abc"),
+            await admin.DeleteAsync($"/admin/tenants/{id}/keys/abc"),
+            await admin.GetAsync("/admin/tenants/NOT_AN_ID/keys"),
+        })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        var (_, tenant) = await api.TenantAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await tenant.GetAsync($"/admin/tenants/{id}/keys")).StatusCode);
+    }
+
+    private HttpClient Client(string key)
+    {
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
     }
 
     [Theory]

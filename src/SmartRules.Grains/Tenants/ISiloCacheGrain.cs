@@ -12,4 +12,8 @@ public interface ISiloCacheGrain : IGrainWithStringKey
 
     [Alias("DirectoryChanged")]
     Task DirectoryChangedAsync(string tenantId, TenantDirectorySnapshot snapshot);
+
+    /// <summary>Forgets accepted API keys (by hash) of a tenant: they are checked with the tenant grain again, which refuses them.</summary>
+    [Alias("KeysRevoked")]
+    Task KeysRevokedAsync(string tenantId, IReadOnlyList<string> hashes);
 }

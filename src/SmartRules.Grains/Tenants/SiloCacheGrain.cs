@@ -7,7 +7,7 @@ namespace SmartRules.Grains.Tenants;
 
 [SiloTargetedPlacement]
 [Reentrant]
-public sealed class SiloCacheGrain(TenantRuntimeCache cache) : Grain, ISiloCacheGrain
+public sealed class SiloCacheGrain(TenantRuntimeCache cache, ApiKeyCache keys) : Grain, ISiloCacheGrain
 {
     public Task RulesChangedAsync(string tenantId, RuleSetSnapshot snapshot)
     {
@@ -18,6 +18,12 @@ public sealed class SiloCacheGrain(TenantRuntimeCache cache) : Grain, ISiloCache
     public Task DirectoryChangedAsync(string tenantId, TenantDirectorySnapshot snapshot)
     {
         cache.Apply(tenantId, null, snapshot);
+        return Task.CompletedTask;
+    }
+
+    public Task KeysRevokedAsync(string tenantId, IReadOnlyList<string> hashes)
+    {
+        keys.Revoke(hashes);
         return Task.CompletedTask;
     }
 }

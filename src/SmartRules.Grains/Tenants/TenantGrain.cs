@@ -1,26 +1,106 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Tenants;
 
 namespace SmartRules.Grains.Tenants;
 
-/// <summary>A tenant: name, API key hashes, users, workflows and settings. Directory changes are pushed to every
-/// silo's cache before they are acknowledged, like rule changes.</summary>
-public sealed class TenantGrain(
+/// <summary>A tenant: name, API keys (hashes), users, workflows and settings. Directory changes are pushed to every
+/// silo's cache before they are acknowledged, like rule changes, and so are key revocations.</summary>
+public sealed partial class TenantGrain(
     [PersistentState("tenant", GrainStorageNames.Tenants)] IPersistentState<TenantState> state,
-    IGrainFactory grains) : Grain, ITenantGrain
+    IGrainFactory grains,
+    TimeProvider time,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
-    public async Task<bool> CreateAsync(string name, string apiKeyHash)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Exists) return false;
+        // Keys stored before they had ids get one now: derived from the hash, so every silo and every retry agrees.
+        if (state.State.ApiKeyHashes.Count > 0)
+        {
+            var now = time.GetUtcNow();
+            foreach (var hash in state.State.ApiKeyHashes.Where(h => !state.State.ApiKeys.Any(k => k.Hash == h)))
+            {
+                state.State.ApiKeys.Add(new StoredApiKey { KeyId = hash[..12], Hash = hash, CreatedAt = now });
+            }
+
+            state.State.ApiKeyHashes = [];
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task<TenantApiKey?> CreateAsync(string name, string apiKeyHash)
+    {
+        if (state.State.Exists) return null;
         state.State.Exists = true;
         state.State.Name = name;
-        state.State.ApiKeyHashes = [apiKeyHash];
+        var key = NewKey(apiKeyHash);
+        state.State.ApiKeys = [key];
         await SaveAsync();
+        return key.ToContract();
+    }
+
+    public async Task<bool> HasApiKeyHashAsync(string apiKeyHash)
+    {
+        if (!state.State.Exists) return false;
+        var key = state.State.ApiKeys.Find(k => k.RevokedAt is null && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(k.Hash), Convert.FromHexString(apiKeyHash)));
+        if (key is null) return false;
+
+        // Silos ask at most once a minute per key (ApiKeyCache), so this writes at most that often; to the minute is the promise.
+        var now = time.GetUtcNow();
+        if (key.LastUsedAt is not { } last || now - last >= TimeSpan.FromMinutes(1))
+        {
+            key.LastUsedAt = now;
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch (Exception e)
+            {
+                // Only the usage time is lost; the key is valid, so the request goes on. The stored state may now differ
+                // from this one, so the next call starts again from what is stored.
+                LogLastUsedNotSaved(logger, e, key.KeyId);
+                DeactivateOnIdle();
+            }
+        }
+
         return true;
     }
 
-    public Task<bool> HasApiKeyHashAsync(string apiKeyHash) =>
-        Task.FromResult(state.State.Exists && state.State.ApiKeyHashes.Contains(apiKeyHash, StringComparer.Ordinal));
+    public async Task<TenantApiKey?> AddApiKeyAsync(string apiKeyHash)
+    {
+        if (!state.State.Exists) return null;
+        var key = NewKey(apiKeyHash);
+        state.State.ApiKeys.Add(key);
+        await state.WriteOrDeactivateAsync(this);
+        return key.ToContract();
+    }
+
+    public Task<IReadOnlyList<TenantApiKey>?> GetApiKeysAsync() =>
+        Task.FromResult<IReadOnlyList<TenantApiKey>?>(state.State.Exists
+            ? state.State.ApiKeys.Where(k => k.RevokedAt is null).OrderBy(k => k.CreatedAt).Select(k => k.ToContract()).ToList()
+            : null);
+
+    public async Task<bool> RevokeApiKeyAsync(string keyId)
+    {
+        var key = state.State.Exists ? state.State.ApiKeys.Find(k => k.KeyId == keyId) : null;
+        if (key is null) return false;
+        if (key.RevokedAt is null)
+        {
+            key.RevokedAt = time.GetUtcNow();
+            await state.WriteOrDeactivateAsync(this);
+        }
+
+        string[] hashes = [key.Hash];
+        await CachePublisher.PublishAsync(grains, cache => cache.KeysRevokedAsync(TenantKey.TenantIdOf(this.GetPrimaryKeyString()), hashes));
+        return true;
+    }
+
+    private StoredApiKey NewKey(string hash) =>
+        new() { KeyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), Hash = hash, CreatedAt = time.GetUtcNow() };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The last use of API key {KeyId} could not be saved")]
+    private static partial void LogLastUsedNotSaved(ILogger logger, Exception exception, string keyId);
 
     public async Task PutUserAsync(DirectoryUser user)
     {

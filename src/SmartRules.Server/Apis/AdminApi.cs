@@ -15,6 +15,15 @@ public static class AdminApi
             .Accepts<CreateTenantRequest>("application/json")
             .WithSummary("Create a tenant")
             .WithDescription("""Creates a tenant and answers its API key, once: only a hash is stored. Body: {"id":"acme","name":"Acme"}; ids are 1–64 of a–z, 0–9, '-'. An existing id answers 409.""");
+        admin.MapPost("/tenants/{id}/keys", AddKey)
+            .WithSummary("Add an API key to a tenant")
+            .WithDescription("Key rotation: a new key for the tenant, shown once (only a hash is stored); the tenant's other keys keep working until they are revoked.");
+        admin.MapGet("/tenants/{id}/keys", ListKeys)
+            .WithSummary("A tenant's API keys")
+            .WithDescription("The keys not revoked, oldest first: their ids, when each was made and when it was last used (to the minute; null if never). Never the keys.");
+        admin.MapDelete("/tenants/{id}/keys/{keyId}", RevokeKey)
+            .WithSummary("Revoke an API key")
+            .WithDescription("Once this has answered, the key gets 401 on every silo (a request already running finishes). Revoking the last key is allowed; a key already revoked answers 204 again.");
         admin.MapGet("/stats", Stats)
             .WithSummary("This silo's activity")
             .WithDescription("Updates applied by this silo's customer grains since it started, the customer grains active on it (the AppHost's status table reads this), the backfills whose coordinator runs on it (\"<tenant>/<backfill id>\"), its resident memory, the managed heap in use after the last collection, and the number of full (gen 2) collections so far.");
@@ -45,11 +54,36 @@ public static class AdminApi
         if (problems.Count > 0) return ApiResults.Invalid(problems);
 
         var key = ApiKeys.Create(body.Id!);
-        if (!await grains.GetGrain<ITenantGrain>(TenantKey.Of(body.Id!)).CreateAsync(body.Name!, ApiKeys.Hash(key)))
+        if (await grains.GetGrain<ITenantGrain>(TenantKey.Of(body.Id!)).CreateAsync(body.Name!, ApiKeys.Hash(key)) is not { } created)
         {
             return ApiResults.Conflict($"A tenant with the id '{body.Id}' already exists.");
         }
 
-        return TypedResults.Created($"/admin/tenants/{body.Id}", new CreateTenantResponse(body.Id!, key));
+        return TypedResults.Created($"/admin/tenants/{body.Id}", new CreateTenantResponse(body.Id!, key, created.KeyId));
     }
+
+    public static async Task<Results<Created<NewApiKeyResponse>, ProblemHttpResult>> AddKey(string id, IGrainFactory grains)
+    {
+        if (!TenantIds.IsValid(id)) return UnknownTenant(id);
+        var key = ApiKeys.Create(id);
+        return await grains.GetGrain<ITenantGrain>(TenantKey.Of(id)).AddApiKeyAsync(ApiKeys.Hash(key)) is { } added
+            ? TypedResults.Created($"/admin/tenants/{id}/keys/{added.KeyId}", new NewApiKeyResponse(added.KeyId, key))
+            : UnknownTenant(id);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<TenantApiKey>>, ProblemHttpResult>> ListKeys(string id, IGrainFactory grains)
+    {
+        if (!TenantIds.IsValid(id)) return UnknownTenant(id);
+        return await grains.GetGrain<ITenantGrain>(TenantKey.Of(id)).GetApiKeysAsync() is { } keys ? TypedResults.Ok(keys) : UnknownTenant(id);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, string keyId, IGrainFactory grains)
+    {
+        if (!TenantIds.IsValid(id)) return UnknownTenant(id);
+        return await grains.GetGrain<ITenantGrain>(TenantKey.Of(id)).RevokeApiKeyAsync(keyId)
+            ? TypedResults.NoContent()
+            : ApiResults.NotFound($"Tenant '{id}' has no API key '{keyId}'.");
+    }
+
+    private static ProblemHttpResult UnknownTenant(string id) => ApiResults.NotFound($"There is no tenant '{id}'.");
 }

@@ -6,7 +6,10 @@ namespace SmartRules.Server.Apis;
 
 public sealed record CreateTenantRequest(string? Id, string? Name);
 
-public sealed record CreateTenantResponse(string Id, string ApiKey);
+public sealed record CreateTenantResponse(string Id, string ApiKey, string KeyId);
+
+/// <summary>A new key of a tenant, shown once.</summary>
+public sealed record NewApiKeyResponse(string KeyId, string ApiKey);
 
 public sealed record SiloStats(
     string Silo, long UpdatesApplied, int ActiveCustomers, IReadOnlyList<string> Backfills, long ResidentBytes, long ManagedHeapBytes, int FullCollections);

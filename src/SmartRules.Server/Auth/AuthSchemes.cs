@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +5,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SmartRules.Contracts.Tenants;
+using SmartRules.Grains.Tenants;
 
 namespace SmartRules.Server.Auth;
 
@@ -32,16 +32,6 @@ public static class AuthSchemes
     }
 }
 
-/// <summary>Accepted tenant keys, remembered for a minute so that a stream of requests asks the tenant grain once.</summary>
-public sealed class ApiKeyCache(TimeProvider time)
-{
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _valid = new(StringComparer.Ordinal);
-
-    public bool IsKnown(string hash) => _valid.TryGetValue(hash, out var until) && until > time.GetUtcNow();
-
-    public void Remember(string hash) => _valid[hash] = time.GetUtcNow().AddMinutes(1);
-}
-
 /// <summary>"Authorization: Bearer &lt;tenant API key&gt;" for everything under /api.</summary>
 public sealed class TenantKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -57,7 +47,7 @@ public sealed class TenantKeyHandler(
         var tenant = ApiKeys.TenantOf(key);
         if (tenant is null) return AuthenticateResult.Fail("not a SmartRules API key");
         var hash = ApiKeys.Hash(key);
-        if (!cache.IsKnown(hash))
+        if (!cache.IsAccepted(hash))
         {
             if (!await grains.GetGrain<ITenantGrain>(TenantKey.Of(tenant)).HasApiKeyHashAsync(hash)) return AuthenticateResult.Fail("unknown API key");
             cache.Remember(hash);

@@ -20,7 +20,6 @@ public static class ApiConfiguration
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection("SmartRules:Ingestion"));
-        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<CustomerQueries>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TenantKeyHandler>(AuthSchemes.Tenant, null)

@@ -71,6 +71,7 @@ public static class SiloConfiguration
             services.AddSingleton<CustomerGrainStorage>();
             services.AddGrainStorage(GrainStorageNames.Customers, (sp, _) => sp.GetRequiredService<CustomerGrainStorage>());
             services.AddSingleton<TenantRuntimeCache>();
+            services.AddSingleton<ApiKeyCache>();
             services.AddSingleton<BackfillPlanCache>();
             services.AddSingleton<BackfillQueries>();
             services.AddOptions<BackfillOptions>().Bind(configuration.GetSection("SmartRules:Backfills"));

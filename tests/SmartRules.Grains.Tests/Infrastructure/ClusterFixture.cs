@@ -73,7 +73,7 @@ public class ClusterFixture : IAsyncLifetime
     {
         id ??= "t-" + Guid.NewGuid().ToString("N")[..10];
         var tenant = Grains.GetGrain<ITenantGrain>(TenantKey.Of(id));
-        Assert.True(await tenant.CreateAsync(id, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)))));
+        Assert.NotNull(await tenant.CreateAsync(id, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)))));
         foreach (var email in new[] { "ann@acme.test", "bob@acme.test" }) await tenant.PutUserAsync(new DirectoryUser(email, email[..3]));
         foreach (var workflow in new[] { "collections", "legal", "vip" }) await tenant.PutWorkflowAsync(new DirectoryWorkflow(workflow, workflow));
         return id;
