@@ -42,6 +42,30 @@ public sealed class CustomersApiTests(ApiFixture api) : IClassFixture<ApiFixture
         Assert.Equal("""{"B":"2"}""", body["customFields"]!.ToJsonString());
     }
 
+    /// <summary>API.md: every property of a customer is always present, unset ones as null, in every answer that carries one.</summary>
+    [Fact]
+    public async Task Every_customer_answer_carries_every_property_with_unset_ones_as_null()
+    {
+        var (_, client) = await api.TenantAsync();
+        string[] properties = ["id", "name", "outstandingAmount", "dueAmount", "overdueAmount", "rating", "averagePaymentDelayDays", "customFields", "assignedUsers", "workflow", "paymentMethods", "excluded", "version"];
+        string[] unset = ["name", "rating", "averagePaymentDelayDays", "workflow"];
+        var put = (await (await client.PutJson("/api/customers/bare", """{"outstandingAmount":1}""")).Body()).AsObject();
+        var get = (await (await client.GetAsync("/api/customers/bare")).Body()).AsObject();
+        var list = (await (await client.GetAsync("/api/customers?limit=10")).Body()).AsObject();
+        var search = (await (await client.PostJson("/api/customers/search", """{"conditions":[]}""")).Body()).AsObject();
+
+        foreach (var (answer, customer) in new[] { ("PUT", put), ("GET", get), ("list", list["items"]![0]!.AsObject()), ("search", search["items"]![0]!.AsObject()) })
+        {
+            foreach (var property in properties) Assert.True(customer.ContainsKey(property), $"{answer} has no '{property}': {customer.ToJsonString()}");
+            foreach (var property in unset) Assert.Null(customer[property]);
+            Assert.False(customer.ContainsKey("stale"), $"{answer}: 'stale' appears only when true");
+        }
+
+        Assert.True(put.ContainsKey("firedRules"));
+        Assert.True(list.ContainsKey("next") && list["next"] is null, "the last page says next: null");
+        Assert.True(search.ContainsKey("next") && search["next"] is null);
+    }
+
     [Fact]
     public async Task An_unknown_customer_answers_404()
     {

@@ -22,20 +22,23 @@ public sealed record WorkflowResponse(string Id, string Name);
 
 public sealed record SettingsBody(string? RatingSource, string? WebhookUrl, string? WebhookSecret);
 
-public sealed record SettingsResponse(string RatingSource, string? WebhookUrl, bool WebhookSecretSet);
+public sealed record SettingsResponse(string RatingSource, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? WebhookUrl, bool WebhookSecretSet);
 
-/// <summary>A customer as answered by PUT and GET: the customer, plus what its rules did for a PUT.</summary>
+/// <summary>
+/// A customer as answered by PUT, GET, lists and search: every property of the customer, unset ones as <c>null</c>
+/// (API.md), plus what its rules did for a PUT (absent elsewhere) and <c>stale</c> only when true.
+/// </summary>
 public sealed record CustomerResponse(
     string Id,
-    string? Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Name,
     decimal OutstandingAmount,
     decimal DueAmount,
     decimal OverdueAmount,
-    string? Rating,
-    decimal? AveragePaymentDelayDays,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Rating,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? AveragePaymentDelayDays,
     IReadOnlyDictionary<string, string> CustomFields,
     IReadOnlyList<string> AssignedUsers,
-    string? Workflow,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Workflow,
     IReadOnlyList<string> PaymentMethods,
     bool Excluded,
     long Version,
@@ -47,7 +50,8 @@ public sealed record CustomerResponse(
         c.AssignedUsers, c.Workflow, c.PaymentMethods, c.Excluded, c.Version, firedRules, stale);
 }
 
-public sealed record CustomerPage(IReadOnlyList<CustomerResponse> Items, string? Next);
+/// <summary>A page of customers; <see cref="Next"/> is <c>null</c> on the last page (and says so).</summary>
+public sealed record CustomerPage(IReadOnlyList<CustomerResponse> Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 public sealed record SearchRequest(IReadOnlyList<ConditionDto>? Conditions, int? Limit, string? After);
 
@@ -55,15 +59,16 @@ public sealed record CountRequest(IReadOnlyList<ConditionDto>? Conditions);
 
 public sealed record CountResponse(long Count, IReadOnlyList<string> Sample);
 
+/// <summary>One audit entry; properties that do not apply to its kind are <c>null</c>, never left out.</summary>
 public sealed record AuditResponse(
     DateTimeOffset At,
     string Kind,
-    string? RuleId,
-    int? RuleVersion,
-    string? Trigger,
-    System.Text.Json.Nodes.JsonNode? Before,
-    System.Text.Json.Nodes.JsonNode? After,
-    string? Note);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RuleId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? RuleVersion,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Trigger,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] System.Text.Json.Nodes.JsonNode? Before,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] System.Text.Json.Nodes.JsonNode? After,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Note);
 
 /// <summary>A rule as clients write it for POST and PUT.</summary>
 public sealed record RuleRequest(string? Name, TriggerDto? Trigger, IReadOnlyList<ConditionDto>? Conditions, ActionDto? Action, bool? Active)
@@ -93,10 +98,10 @@ public sealed record NotificationResponse(
     int RuleVersion,
     string Channel,
     string Recipient,
-    string? Subject,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Subject,
     string Body,
     string Status,
     int Attempts,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? SentAt,
-    string? LastError);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? SentAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastError);
