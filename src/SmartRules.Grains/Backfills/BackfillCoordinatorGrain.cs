@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using SmartRules.Contracts.Backfills;
 using SmartRules.Contracts.Customers;
 using SmartRules.Contracts.Rules;
@@ -69,7 +68,7 @@ public sealed partial class BackfillCoordinatorGrain(
         else
         {
             state.State.Status = BackfillStatus.Running;
-            state.State.Total = await queries.CountAsync(tenantId, p => Predicate(plan, p), CancellationToken.None);
+            state.State.Total = await queries.CountAsync(tenantId, plan.CandidatesSql, CancellationToken.None);
         }
 
         await state.WriteStateAsync();
@@ -130,7 +129,7 @@ public sealed partial class BackfillCoordinatorGrain(
             var plan = await PlanAsync() ?? throw new InvalidOperationException(state.State.Error);
             var work = new BackfillWork(backfillId, state.State.Request!, state.State.PinnedRules);
             Task<IReadOnlyList<string>> Page(string? after) =>
-                queries.PageAsync(tenantId, p => Predicate(plan, p), after, options.Value.PageSize, CancellationToken.None);
+                queries.PageAsync(tenantId, plan.CandidatesSql, after, options.Value.PageSize, CancellationToken.None);
             var nextPage = Page(state.State.Checkpoint);
             while (state.State.Status == BackfillStatus.Running)
             {
@@ -212,15 +211,6 @@ public sealed partial class BackfillCoordinatorGrain(
         var (plan, problems) = BackfillPlan.Compile(request, state.State.PinnedRules, directory);
         if (plan is null) state.State.Error = string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
         return plan;
-    }
-
-    /// <summary>The SQL that selects the candidates: customers some pinned rule, or the bulk filter, can match.</summary>
-    private string Predicate(BackfillPlan plan, NpgsqlParameterCollection parameters)
-    {
-        if (state.State.Request!.Kind == BackfillKind.BulkAction) return CustomerFilterSql.All(plan.Filter, parameters, "b");
-        return plan.Rules.Count == 0
-            ? "false"
-            : "(" + string.Join(" or ", plan.Rules.Select((rule, i) => CustomerFilterSql.RuleCandidates(rule, parameters, $"r{i}"))) + ")";
     }
 
     private BackfillProgress Progress() => new(

@@ -1,16 +1,30 @@
 using System.Collections.Concurrent;
+using Npgsql;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Backfills;
 using SmartRules.Domain.Rules;
 using SmartRules.Domain.Rules.Conditions;
 using SmartRules.Domain.Tenants;
 using SmartRules.Grains.Rules;
+using SmartRules.Persistence.Customers;
 
 namespace SmartRules.Grains.Backfills;
 
 /// <summary>A backfill compiled once: the pinned rules, or the bulk action's filter.</summary>
-public sealed record BackfillPlan(IReadOnlyList<CompiledRule> Rules, IReadOnlyList<Condition> Filter)
+public sealed record BackfillPlan(BackfillKind Kind, IReadOnlyList<CompiledRule> Rules, IReadOnlyList<Condition> Filter)
 {
+    /// <summary>
+    /// The SQL that selects the candidates: non-excluded customers (the query adds that) that some pinned rule can
+    /// match as an existing customer (<see cref="CompiledRule.MatchesExisting"/>), or that the bulk filter selects.
+    /// </summary>
+    public string CandidatesSql(NpgsqlParameterCollection parameters)
+    {
+        if (Kind == BackfillKind.BulkAction) return CustomerFilterSql.All(Filter, parameters, "b");
+        return Rules.Count == 0
+            ? "false"
+            : "(" + string.Join(" or ", Rules.Select((rule, i) => CustomerFilterSql.RuleCandidates(rule, parameters, $"r{i}"))) + ")";
+    }
+
     /// <summary>Compiles a backfill against the tenant's directory; every problem with its field path.</summary>
     public static (BackfillPlan? Plan, IReadOnlyList<FieldProblem> Problems) Compile(BackfillRequest request, IReadOnlyList<Contracts.Rules.RuleRecord> pinned, ITenantDirectory directory)
     {
@@ -31,7 +45,7 @@ public sealed record BackfillPlan(IReadOnlyList<CompiledRule> Rules, IReadOnlyLi
             filter = conditions ?? [];
         }
 
-        return problems.Count == 0 ? (new BackfillPlan(rules, filter), []) : (null, problems);
+        return problems.Count == 0 ? (new BackfillPlan(request.Kind, rules, filter), []) : (null, problems);
     }
 }
 
