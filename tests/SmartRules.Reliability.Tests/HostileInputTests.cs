@@ -11,7 +11,8 @@ namespace SmartRules.Reliability.Tests;
 /// <summary>
 /// Generated malformed and hostile requests (a fixed seed, so a failure reproduces): broken JSON and NDJSON, wrong
 /// types, huge numbers, long ids and field names, odd unicode, 10 MB bodies, template syntax, other tenants' ids, bad
-/// keys — spread over the three silos of a real cluster, so that grain calls and their failures cross processes. None
+/// keys, and junk in every query parameter, cursor and id in a path (cursors of NUL bytes, invalid UTF-8, lone
+/// surrogates, padding, negative and huge page sizes) — spread over the three silos of a real cluster, so that grain calls and their failures cross processes. None
 /// may answer 5xx, and none may change anything. SMARTRULES_HOSTILE_REQUESTS sets how many (10,000 by default, a few seconds).
 /// </summary>
 public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterScenario
@@ -27,6 +28,29 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         "0x10", "[]", "[1,2]", "{}", "{\"a\":{\"b\":{}}}", "\"\\ud800\"", "\"\\u0000\"", "\"E\"", "\"a\"", "[\"cash\"]", "[null]",
         "-1", "1.5", "\"{{ 7 * 7 }}\"", "\"{% for x in (1..999999) %}x{% endfor %}\"",
     ];
+
+    /// <summary>
+    /// Query values and ids in paths as a URL carries them (escaped): cursors that decode to NUL bytes, invalid UTF-8 or
+    /// ids no customer can have, lenient base64 (padding, blanks), lone surrogates, control characters, page sizes out of
+    /// range. <c>after=AAAA</c> once reached PostgreSQL and answered 503.
+    /// </summary>
+    private static readonly string[] BadQueryValues =
+    [
+        "", "AAAA", "AA", "A", "YQ%3D%3D", "Y%20Q", "%%%", "%00", "a%00b", "a%01b", "%ED%A0%80", "%FF%FE", "%C0%80", "%E2%80%AE",
+        "-1", "0", "1001", "99999999999999999999", "1e3", "0x10", "null", "%5B%5D", "%7B%7D", "%5B%7B%7D%5D", new string('A', 3000),
+        Cursor([0]), Cursor([0x61, 0, 0x62]), Cursor([0xED, 0xA0, 0x80]), Cursor([0xFF]), Cursor("a\u0001b"), Cursor(new string('x', 201)),
+    ];
+
+    /// <summary>Cursors as a JSON body carries them.</summary>
+    private static readonly string[] BadJsonCursors =
+    [
+        "\"AAAA\"", "\"AA\"", "\"\"", "\"\\u0000\"", "\"\\ud800\"", "\"YQ==\"", "\"Y Q\"", "\"" + Cursor(new string('x', 201)) + "\"", "5", "[]", "null",
+    ];
+
+    /// <summary>A cursor as the API spells them: unpadded base64url.</summary>
+    private static string Cursor(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string Cursor(string text) => Cursor(Encoding.UTF8.GetBytes(text));
 
     [Fact]
     public async Task Hostile_requests_never_answer_5xx_and_change_nothing()
@@ -131,7 +155,10 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
             _ => "{\"customFields\":{\"" + new string('k', random.Next(1, 400)) + "\":" + Bad() + "}}",
         };
 
-        switch (random.Next(9))
+        string Query() => BadQueryValues[random.Next(BadQueryValues.Length)];
+        string Condition() => "{\"field\":" + Bad() + ",\"operator\":\"contains\",\"value\":" + Bad() + "}";
+
+        switch (random.Next(12))
         {
             case 0:
                 var hostileId = Id();
@@ -162,6 +189,39 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
                 return new("another tenant's customer", () => Json(HttpMethod.Put, "/api/customers/target", """{"outstandingAmount":-1}""").WithKey("Bearer", victimTenant + ".forged"));
             case 7:
                 return new("bad key", () => new HttpRequestMessage(HttpMethod.Get, "/api/customers/target").WithKey(random.Next(2) == 0 ? "Basic" : "Bearer", new string('k', random.Next(0, 3000))), UseAttackerKey: false);
+            case 8:
+                // Every query parameter and cursor of every endpoint that takes one, and the ids of paths that reach storage.
+                var query = random.Next(7) switch
+                {
+                    0 => "/api/customers?after=" + Query(),
+                    1 => "/api/customers?limit=" + Query() + "&after=" + Query(),
+                    2 => "/api/customers?filter=" + Query() + "&limit=" + Query(),
+                    3 => "/api/notifications?customerId=" + Query(),
+                    4 => "/api/backfills/" + Query(),
+                    5 => "/api/customers/" + Query() + "/audit",
+                    _ => "/api/rules/" + Query(),
+                };
+                return new("query junk " + query[..Math.Min(120, query.Length)], () => new HttpRequestMessage(HttpMethod.Get, query));
+            case 9:
+                var search = random.Next(3) switch
+                {
+                    0 => "{\"after\":" + BadJsonCursors[random.Next(BadJsonCursors.Length)] + "}",
+                    1 => "{\"conditions\":[" + Condition() + "],\"limit\":" + Bad() + ",\"after\":" + BadJsonCursors[random.Next(BadJsonCursors.Length)] + "}",
+                    _ => "{\"limit\":" + Bad() + "}",
+                };
+                var count = "{\"conditions\":[" + Condition() + "]}";
+                return random.Next(4) == 0
+                    ? new("count junk " + count[..Math.Min(120, count.Length)], () => Json(HttpMethod.Post, "/api/customers/count", count))
+                    : new("search junk " + search[..Math.Min(120, search.Length)], () => Json(HttpMethod.Post, "/api/customers/search", search));
+            case 10:
+                var path = Query();
+                var name = "{\"name\":" + Bad() + "}";
+                return random.Next(3) switch
+                {
+                    0 => new("cancel junk " + path[..Math.Min(60, path.Length)], () => new HttpRequestMessage(HttpMethod.Post, "/api/backfills/" + path + "/cancel")),
+                    1 => new("user junk " + path[..Math.Min(60, path.Length)], () => Json(HttpMethod.Put, "/api/users/" + path, name)),
+                    _ => new("workflow junk " + path[..Math.Min(60, path.Length)], () => Json(HttpMethod.Put, "/api/workflows/" + path, name)),
+                };
             default:
                 var url = "/api/customers?limit=" + Uri.EscapeDataString(Bad()) + "&after=" + Uri.EscapeDataString(Bad()) + "&filter=" + Uri.EscapeDataString("[" + Body() + "]");
                 return new("filter junk " + url[..Math.Min(120, url.Length)], () => new HttpRequestMessage(HttpMethod.Get, url));

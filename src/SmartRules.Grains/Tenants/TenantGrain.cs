@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Tenants;
+using SmartRules.Domain.Rules;
 
 namespace SmartRules.Grains.Tenants;
 
@@ -130,10 +131,12 @@ public sealed partial class TenantGrain(
             problems.Add(new("ratingSource", $"unknown rating source '{settings.RatingSource}'; allowed: 'provided', 'derivedFromDelay'"));
         }
 
-        if (settings.WebhookUrl is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (settings.WebhookUrl is { } url && (TextRules.HasControlCharacters(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
-            problems.Add(new("webhookUrl", "must be an absolute http or https URL"));
+            problems.Add(new("webhookUrl", "must be an absolute http or https URL (without control characters)"));
         }
+
+        if (TextRules.StorableProblem(settings.WebhookSecret) is { } secretProblem) problems.Add(new("webhookSecret", secretProblem));
 
         if (problems.Count > 0) return problems;
         state.State.Settings = settings;

@@ -7,6 +7,7 @@ using SmartRules.Domain.Rules;
 using SmartRules.Grains.Rules;
 using SmartRules.Grains.Tenants;
 using SmartRules.Server.Auth;
+using SmartRules.Server.Json;
 
 namespace SmartRules.Server.Apis;
 
@@ -115,13 +116,17 @@ public static class BackfillsApi
         return request;
     }
 
-    public static async Task<Results<Ok<BackfillResponse>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        await grains.GetGrain<IBackfillCoordinatorGrain>(BackfillKey.Format(user.TenantId(), id)).GetProgressAsync() is { } progress
+    public static async Task<Results<Ok<BackfillResponse>, ValidationProblem, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (CustomerBodyReader.IdProblem(id) is { } idProblem) return ApiResults.Invalid("id", idProblem);
+        return await grains.GetGrain<IBackfillCoordinatorGrain>(BackfillKey.Format(user.TenantId(), id)).GetProgressAsync() is { } progress
             ? TypedResults.Ok(BackfillResponse.From(progress))
             : ApiResults.NotFound($"There is no backfill '{id}'.");
+    }
 
-    public static async Task<Results<Ok<BackfillResponse>, ProblemHttpResult>> Cancel(string id, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<BackfillResponse>, ValidationProblem, ProblemHttpResult>> Cancel(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
+        if (CustomerBodyReader.IdProblem(id) is { } idProblem) return ApiResults.Invalid("id", idProblem);
         var coordinator = grains.GetGrain<IBackfillCoordinatorGrain>(BackfillKey.Format(user.TenantId(), id));
         if (await coordinator.GetProgressAsync() is null) return ApiResults.NotFound($"There is no backfill '{id}'.");
         if (!await coordinator.CancelAsync()) return ApiResults.Conflict($"Backfill '{id}' has already finished.");

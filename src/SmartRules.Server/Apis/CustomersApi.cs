@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
@@ -178,34 +177,18 @@ public static class CustomersApi
         var size = limit ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize) problems.Add(new("limit", $"must be from 1 to {MaxPageSize} (got {size})"));
         string? afterId = null;
-        if (after is not null && (afterId = DecodeCursor(after)) is null) problems.Add(new("after", "is not a cursor this API gave out ('next' of the previous page)"));
+        if (after is not null && (afterId = PageCursor.Decode(after)) is null) problems.Add(new("after", PageCursor.Problem));
         var (conditions, conditionProblems) = await CompileAsync(tenantId, definitions, tenants);
         problems.AddRange(conditionProblems);
         if (problems.Count > 0 || conditions is null) return ApiResults.Invalid(problems);
 
         var (items, lastId, more) = await queries.ListAsync(tenantId, conditions, afterId, size, cancellationToken);
-        return TypedResults.Ok(new CustomerPage([.. items.Select(c => CustomerResponse.From(c))], more ? EncodeCursor(lastId!) : null));
+        return TypedResults.Ok(new CustomerPage([.. items.Select(c => CustomerResponse.From(c))], more ? PageCursor.Encode(lastId!) : null));
     }
 
     private static async Task<(IReadOnlyList<Condition>? Conditions, IReadOnlyList<FieldProblem> Problems)> CompileAsync(
         string tenantId, IReadOnlyList<ConditionDto>? definitions, TenantRuntimeCache tenants)
     {
         return definitions.Compile((await tenants.GetAsync(tenantId)).Directory);
-    }
-
-    private static string EncodeCursor(string id) => Convert.ToBase64String(Encoding.UTF8.GetBytes(id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static string? DecodeCursor(string cursor)
-    {
-        try
-        {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + ((4 - base64.Length % 4) % 4), '=');
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }

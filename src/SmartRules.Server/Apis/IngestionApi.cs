@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Customers;
 using SmartRules.Server.Auth;
+using SmartRules.Server.Hosting;
 using SmartRules.Server.Json;
 
 namespace SmartRules.Server.Apis;
@@ -32,7 +33,7 @@ public static class IngestionApi
                 in line order. → {"accepted":n,"stale":n,"rejected":[{"line":3,"error":"..."}],"rejectedTotal":n}. A line over
                 the maximum line size is rejected alone; a body over the maximum answers 413 (before reading when its length is
                 declared, else with the results of the lines already applied); if the database fails mid-body the answer is
-                503 with Retry-After and the results so far. Blank lines are ignored.
+                503 with Retry-After and the results so far (500 for a failure of ours). Blank lines are ignored.
                 """);
         return api;
     }
@@ -128,12 +129,10 @@ public static class IngestionApi
         {
             await TooLarge(context, limits, response);
         }
-        else if (run.Failed)
+        else if (run.Failure is { } failure)
         {
-            context.Response.Headers.RetryAfter = "5";
-            await Results.Problem(statusCode: 503, title: "Service unavailable",
-                detail: "Storing updates failed (the database may be unavailable); lines from the first failure on were not applied. Retry them after the Retry-After delay; 'sequence' makes retries safe.",
-                extensions: new Dictionary<string, object?> { ["results"] = response }).ExecuteAsync(context);
+            // An outage answers 503 with Retry-After, anything else 500; lines from the first failure on were not applied.
+            await ErrorResponses.WriteAsync(context, failure, new Dictionary<string, object?> { ["results"] = response });
         }
         else
         {
@@ -172,9 +171,12 @@ public static class IngestionApi
         private readonly List<Task> _running = [];
         private int _accepted;
         private int _stale;
-        private volatile bool _failed;
+        private Exception? _failure;
 
-        public bool Failed => _failed;
+        /// <summary>The first failure that was not about a line's own data: no line is applied after it.</summary>
+        public Exception? Failure => Volatile.Read(ref _failure);
+
+        public bool Failed => Failure is not null;
 
         public void Reject(int line, string error)
         {
@@ -226,7 +228,7 @@ public static class IngestionApi
             try
             {
                 await previous;
-                if (_failed)
+                if (Failed)
                 {
                     Reject(line, "not applied: an earlier line failed to be stored; retry this line");
                     return;
@@ -249,10 +251,17 @@ public static class IngestionApi
                         break;
                 }
             }
+            catch (Exception e) when (Failures.Classify(e) == FailureKind.RefusedData)
+            {
+                // The store isolates a row the database refuses: only this line failed, the others go on.
+                Reject(line, "the database refused this line's data (for example a text it cannot store); change it before sending it again");
+            }
             catch (Exception e)
             {
-                _failed = true;
-                Reject(line, "not applied: " + e.Message);
+                Interlocked.CompareExchange(ref _failure, e, null);
+                Reject(line, Failures.Classify(e) == FailureKind.Unavailable
+                    ? "not applied: the database or the cluster cannot be reached; retry this line"
+                    : "not applied: it failed on our side; retry this line");
             }
             finally
             {

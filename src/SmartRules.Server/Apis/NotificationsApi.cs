@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartRules.Persistence.Notifications;
 using SmartRules.Server.Auth;
+using SmartRules.Server.Json;
 
 namespace SmartRules.Server.Apis;
 
@@ -16,8 +17,9 @@ public static class NotificationsApi
         return api;
     }
 
-    public static async Task<Ok<NotificationResponse[]>> List(string? customerId, ClaimsPrincipal user, OutboxStore outbox, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<NotificationResponse[]>, ValidationProblem>> List(string? customerId, ClaimsPrincipal user, OutboxStore outbox, CancellationToken cancellationToken)
     {
+        if (customerId is not null && CustomerBodyReader.IdProblem(customerId) is { } idProblem) return ApiResults.Invalid("customerId", idProblem);
         var items = await outbox.ListAsync(user.TenantId(), customerId, MaxListed, cancellationToken);
         return TypedResults.Ok(items.Select(n => new NotificationResponse(
             n.Id, n.CustomerId, n.RuleId, n.RuleVersion, n.Channel, n.Recipient, n.Subject, n.Body, n.Status, n.Attempts, n.CreatedAt, n.SentAt, n.LastError)).ToArray());

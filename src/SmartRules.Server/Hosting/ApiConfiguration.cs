@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Runtime;
@@ -41,7 +40,8 @@ public static class ApiConfiguration
 
     public static WebApplication MapSmartRulesApi(this WebApplication app)
     {
-        app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
+        // ErrorResponses logs each failure once, at the level its kind deserves, with the trace id it answers.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ErrorResponses.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -59,26 +59,6 @@ public static class ApiConfiguration
         api.MapNotificationsApi();
         api.MapBackfillsApi();
         return app;
-    }
-
-    /// <summary>A database or cluster that cannot be reached answers 503 with Retry-After; anything else 500.</summary>
-    private static async Task WriteUnexpectedErrorAsync(HttpContext context)
-    {
-        var unavailable = false;
-        for (var error = context.Features.Get<IExceptionHandlerFeature>()?.Error; error is not null && !unavailable; error = error.InnerException)
-        {
-            unavailable = error is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException;
-        }
-
-        if (unavailable)
-        {
-            context.Response.Headers.RetryAfter = "5";
-            await Results.Problem(statusCode: 503, title: "Service unavailable", detail: "The database or the cluster cannot be reached; nothing was changed. Retry after the Retry-After delay.").ExecuteAsync(context);
-        }
-        else
-        {
-            await Results.Problem(statusCode: 500, title: "Unexpected error", detail: "The request failed on our side; nothing can be said about what changed. Retrying with the same 'sequence' is safe.").ExecuteAsync(context);
-        }
     }
 
     private sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck

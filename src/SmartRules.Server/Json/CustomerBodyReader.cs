@@ -120,7 +120,10 @@ public static class CustomerBodyReader
         _ => null,
     };
 
-    /// <summary>Why a customer id is not acceptable, or <c>null</c>: 1–200 characters, none of them control characters.</summary>
+    /// <summary>
+    /// Why a customer id is not acceptable, or <c>null</c>: 1–200 characters, none of them control characters, well-formed
+    /// Unicode. The same rule holds for every other id a client names in a path or a query (backfills, notifications).
+    /// </summary>
     public static string? IdProblem(string id)
     {
         if (id.Length == 0) return "must not be empty";
