@@ -109,6 +109,9 @@ public sealed class CustomersApiTests(ApiFixture api) : IClassFixture<ApiFixture
         { """{"assignedUsers":["\ud800@acme.test"]}""", "assignedUsers[0]" },
         // Found by HostileInputTests when ratings were compared as raw UTF-8: the escape cannot be unescaped, 500.
         { """{"rating":"\ud800"}""", "rating" },
+        // A property name that cannot be unescaped: a custom field's, and an unknown one at the top.
+        { """{"customFields":{"Seg\ud800":"x"}}""", "customFields" },
+        { """{"\udc00":1}""", "" },
     };
 
     [Theory]

@@ -38,7 +38,13 @@ public static class CustomerBodyReader
         foreach (var property in body.EnumerateObject())
         {
             var value = property.Value;
-            switch (property.Name)
+            if (NameOf(property) is not { } propertyName)
+            {
+                problems.Add(new("", "a property name " + NotUnicode));
+                continue;
+            }
+
+            switch (propertyName)
             {
                 case "id" when withId:
                     if (value.ValueKind != JsonValueKind.String) problems.Add(new("id", $"must be a text (got {Describe(value)})"));
@@ -50,17 +56,17 @@ public static class CustomerBodyReader
                     if (Text(value, "name", problems, nullable: true, out var name)) nameValue = Patch.Set(name);
                     break;
                 case "outstandingAmount":
-                    if (Amount(value, property.Name, problems) is { } outstanding) outstandingValue = Patch.Set(outstanding);
+                    if (Amount(value, propertyName, problems) is { } outstanding) outstandingValue = Patch.Set(outstanding);
                     break;
                 case "dueAmount":
-                    if (Amount(value, property.Name, problems) is { } due) dueValue = Patch.Set(due);
+                    if (Amount(value, propertyName, problems) is { } due) dueValue = Patch.Set(due);
                     break;
                 case "overdueAmount":
-                    if (Amount(value, property.Name, problems) is { } overdue) overdueValue = Patch.Set(overdue);
+                    if (Amount(value, propertyName, problems) is { } overdue) overdueValue = Patch.Set(overdue);
                     break;
                 case "averagePaymentDelayDays":
                     if (value.ValueKind == JsonValueKind.Null) delayValue = Patch.Set<decimal?>(null);
-                    else if (Amount(value, property.Name, problems) is { } delay) delayValue = Patch.Set<decimal?>(delay);
+                    else if (Amount(value, propertyName, problems) is { } delay) delayValue = Patch.Set<decimal?>(delay);
                     break;
                 case "rating":
                     if (value.ValueKind == JsonValueKind.Null) ratingValue = Patch.Set<string?>(null);
@@ -84,7 +90,7 @@ public static class CustomerBodyReader
                     else problems.Add(new("sequence", $"must be a whole number from 0 to {long.MaxValue} (got {Describe(value)})"));
                     break;
                 default:
-                    problems.Add(new(property.Name, $"unknown field; allowed: {RuleVocabulary.OneOf(withId ? ["id", .. Known] : Known)}"));
+                    problems.Add(new(propertyName, $"unknown field; allowed: {RuleVocabulary.OneOf(withId ? ["id", .. Known] : Known)}"));
                     break;
             }
         }
@@ -142,6 +148,19 @@ public static class CustomerBodyReader
         try
         {
             return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The name of a JSON property, or <c>null</c> when it is not valid Unicode (see <see cref="TextOf"/>).</summary>
+    public static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
         }
         catch (InvalidOperationException)
         {
@@ -233,6 +252,13 @@ public static class CustomerBodyReader
         var valid = true;
         foreach (var field in value.EnumerateObject())
         {
+            if (NameOf(field) is null)
+            {
+                problems.Add(new("customFields", "a field name " + NotUnicode));
+                valid = false;
+                continue;
+            }
+
             var path = "customFields." + field.Name;
             if (TextRules.NameProblem(field.Name, TextRules.MaxFieldNameLength) is { } nameProblem)
             {
