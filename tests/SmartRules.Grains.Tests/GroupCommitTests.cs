@@ -14,6 +14,7 @@ namespace SmartRules.Grains.Tests;
 public sealed class GroupCommitTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
+    private CustomerDatabase _customers = null!;
     private CustomerWriteBatcher _batcher = null!;
     private CustomerReadBatcher _reader = null!;
     private CustomerGrainStorage _storage = null!;
@@ -22,16 +23,16 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        _batcher = new CustomerWriteBatcher(_database.DataSource, Options.Create(new CustomerStoreOptions { ConcurrentBatches = 1 }), NullLogger<CustomerWriteBatcher>.Instance);
+        _customers = new CustomerDatabase(CustomerDatabase.ClusterDatabaseName, _database.DataSource, new StringPool(), Options.Create(new CustomerStoreOptions { ConcurrentBatches = 1 }), NullLoggerFactory.Instance);
+        _batcher = _customers.Writes;
         _batcher.BatchCompleted += (size, _) => { lock (_batchSizes) _batchSizes.Add(size); };
-        _reader = new CustomerReadBatcher(_database.DataSource, new StringPool(), Options.Create(new CustomerStoreOptions()), NullLogger<CustomerReadBatcher>.Instance);
-        _storage = new CustomerGrainStorage(_reader, _batcher, TimeProvider.System);
+        _reader = _customers.Reads;
+        _storage = new CustomerGrainStorage(new SingleCustomerDatabase(_customers), TimeProvider.System);
     }
 
     public async Task DisposeAsync()
     {
-        await _batcher.DisposeAsync();
-        await _reader.DisposeAsync();
+        await _customers.DisposeAsync();
         await _database.DisposeAsync();
     }
 

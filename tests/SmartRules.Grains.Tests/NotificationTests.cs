@@ -6,6 +6,7 @@ using SmartRules.Contracts.Rules;
 using SmartRules.Contracts.Tenants;
 using SmartRules.Grains.Notifications;
 using SmartRules.Grains.Tests.Infrastructure;
+using SmartRules.Persistence.Customers;
 using SmartRules.Persistence.Notifications;
 using static SmartRules.Grains.Tests.Infrastructure.RuleBuilders;
 
@@ -118,7 +119,7 @@ public sealed class NotificationTests(ClusterFixture fixture) : IClassFixture<Cl
 
     private async Task<OutboxItem> WaitForStatusAsync(string tenant, string customerId, string status)
     {
-        var outbox = new OutboxStore(fixture.Database.DataSource);
+        var outbox = new OutboxStore(fixture.OnEverySilo<ICustomerDatabases>().First());
         var clock = Stopwatch.StartNew();
         while (true)
         {

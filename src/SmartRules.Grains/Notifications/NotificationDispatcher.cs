@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using SmartRules.Grains.Telemetry;
 using SmartRules.Grains.Tenants;
+using SmartRules.Persistence.Customers;
 using SmartRules.Persistence.Notifications;
 
 namespace SmartRules.Grains.Notifications;
@@ -24,7 +25,7 @@ namespace SmartRules.Grains.Notifications;
 /// In-app notifications are delivered by being stored: they are marked sent at once.
 /// </summary>
 public sealed partial class NotificationDispatcher(
-    OutboxStore outbox,
+    ICustomerDatabases databases,
     TenantRuntimeCache tenants,
     IHttpClientFactory httpClients,
     IOptions<NotificationOptions> options,
@@ -43,36 +44,45 @@ public sealed partial class NotificationDispatcher(
         {
             try
             {
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    var due = await outbox.ClaimDueAsync(_options.BatchSize, _options.Lease, stoppingToken);
-                    if (due.Count == 0) break;
-                    // Delivered rows are marked sent together once the claimed batch is through: one statement, not one
-                    // commit each. A crash before it leaves them to be delivered again after the lease (at least once).
-                    var sent = new ConcurrentBag<OutboxItem>();
-                    await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
-                        async (item, cancellationToken) =>
-                        {
-                            if (await DeliverAsync(item, cancellationToken)) sent.Add(item);
-                        });
-                    await outbox.MarkSentAsync(sent, stoppingToken);
-                    foreach (var item in sent) SmartRulesMetrics.Notification(item.Channel, "sent");
-                }
+                // Each database that holds customer data has its own outbox; one that fails does not stop the others.
+                foreach (var database in databases.All) await DeliverDueAsync(database, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception e)
-            {
-                LogPollFailed(logger, e);
-            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
+    private async Task DeliverDueAsync(CustomerDatabase database, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var due = await database.Outbox.ClaimDueAsync(_options.BatchSize, _options.Lease, stoppingToken);
+                if (due.Count == 0) break;
+                // Delivered rows are marked sent together once the claimed batch is through: one statement, not one
+                // commit each. A crash before it leaves them to be delivered again after the lease (at least once).
+                var sent = new ConcurrentBag<OutboxItem>();
+                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                    async (item, cancellationToken) =>
+                    {
+                        if (await DeliverAsync(database, item, cancellationToken)) sent.Add(item);
+                    });
+                await database.Outbox.MarkSentAsync(sent, stoppingToken);
+                foreach (var item in sent) SmartRulesMetrics.Notification(item.Channel, "sent");
+            }
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogPollFailed(logger, e, database.Name);
+        }
+    }
+
     /// <summary>Delivers one notification; <c>false</c> when it failed (the failure is recorded).</summary>
-    private async ValueTask<bool> DeliverAsync(OutboxItem item, CancellationToken cancellationToken)
+    private async ValueTask<bool> DeliverAsync(CustomerDatabase database, OutboxItem item, CancellationToken cancellationToken)
     {
         try
         {
@@ -97,7 +107,7 @@ public sealed partial class NotificationDispatcher(
             var final = item.Attempts >= _options.MaxAttempts;
             var backoff = TimeSpan.FromTicks(Math.Min(_options.MaxBackoff.Ticks, _options.FirstBackoff.Ticks * (1L << Math.Min(20, item.Attempts - 1))));
             LogDeliveryFailed(logger, item.Id, item.Channel, item.Attempts, final, e.Message);
-            await outbox.MarkAttemptFailedAsync(item, e.Message, final ? null : backoff, cancellationToken);
+            await database.Outbox.MarkAttemptFailedAsync(item, e.Message, final ? null : backoff, cancellationToken);
             SmartRulesMetrics.Notification(item.Channel, final ? "failed" : "retried");
             return false;
         }
@@ -159,8 +169,8 @@ public sealed partial class NotificationDispatcher(
         await client.DisconnectAsync(true, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for due notifications failed")]
-    private static partial void LogPollFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for due notifications in database {Database} failed")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, string database);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} on {Channel}, attempt {Attempt}, failed (final: {Final}): {Error}")]
     private static partial void LogDeliveryFailed(ILogger logger, Guid id, string channel, int attempt, bool final, string error);

@@ -2,19 +2,22 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using SmartRules.Contracts.Customers;
 
+using SmartRules.Persistence.Customers;
+
 namespace SmartRules.Persistence.Audit;
 
 /// <summary>
 /// A customer's full audit trail, newest last, in pages, entry by entry (the <c>customer_audit</c> view over the
 /// one-row-per-change table).
 /// </summary>
-public sealed class AuditStore(NpgsqlDataSource dataSource)
+public sealed class AuditStore(ICustomerDatabases databases)
 {
     private const string Columns = "at, kind, rule_id, rule_version, trigger, before::text, after::text, note";
 
     /// <summary>The newest <paramref name="count"/> entries, oldest first.</summary>
     public async Task<IReadOnlyList<AuditRecord>> ListRecentAsync(string tenantId, string customerId, int count, CancellationToken cancellationToken)
     {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
         await using var command = dataSource.CreateCommand($"""
             select {Columns} from (
                 select * from customer_audit
@@ -30,6 +33,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<AuditRecord>> ListAsync(string tenantId, string customerId, long afterEntryId, int limit, CancellationToken cancellationToken)
     {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
         await using var command = dataSource.CreateCommand($"""
             select {Columns}
             from customer_audit

@@ -6,10 +6,11 @@ namespace SmartRules.Persistence.Customers;
 /// The candidates of a backfill, from the customers table: non-excluded customers of one tenant that satisfy a
 /// predicate (built by <see cref="CustomerFilterSql"/>), counted, and listed in keyset pages of ids.
 /// </summary>
-public sealed class BackfillQueries(NpgsqlDataSource dataSource)
+public sealed class BackfillQueries(ICustomerDatabases databases)
 {
     public async Task<long> CountAsync(string tenantId, Func<NpgsqlParameterCollection, string> predicate, CancellationToken cancellationToken)
     {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
         await using var command = dataSource.CreateCommand();
         command.CommandText = $"select count(*) from customers where tenant_id = @tenant and not excluded and {predicate(command.Parameters)}";
         command.Parameters.AddWithValue("tenant", tenantId);
@@ -19,6 +20,7 @@ public sealed class BackfillQueries(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<string>> PageAsync(string tenantId, Func<NpgsqlParameterCollection, string> predicate, string? after, int size, CancellationToken cancellationToken)
     {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
         await using var command = dataSource.CreateCommand();
         command.CommandText = $"""
             select customer_id from customers

@@ -9,10 +9,11 @@ namespace SmartRules.Persistence.Customers;
 
 /// <summary>
 /// The grain storage provider of customer grains (name <see cref="Name"/>): a row of <c>customers</c> per grain,
-/// read through the <see cref="CustomerReadBatcher"/> and written through the <see cref="CustomerWriteBatcher"/>. The ETag is the row's version; a write
+/// in the tenant's database (<see cref="ICustomerDatabases"/>), read through its <see cref="CustomerReadBatcher"/> and
+/// written through its <see cref="CustomerWriteBatcher"/>. The ETag is the row's version; a write
 /// whose ETag does not match the row fails with <see cref="InconsistentStateException"/> and changes nothing.
 /// </summary>
-public sealed class CustomerGrainStorage(CustomerReadBatcher reader, CustomerWriteBatcher batcher, TimeProvider time) : IGrainStorage
+public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvider time) : IGrainStorage
 {
     public const string Name = "customers";
 
@@ -21,7 +22,8 @@ public sealed class CustomerGrainStorage(CustomerReadBatcher reader, CustomerWri
         var state = StateOf(grainState);
         var (tenantId, customerId) = CustomerKey.Parse(grainId.Key.ToString()!);
         using var activity = StoreTelemetry.StartCustomerCall("read", tenantId);
-        if (await reader.ReadAsync(tenantId, customerId).ConfigureAwait(false) is not { } stored)
+        var database = await databases.ForTenantAsync(tenantId).ConfigureAwait(false);
+        if (await database.Reads.ReadAsync(tenantId, customerId).ConfigureAwait(false) is not { } stored)
         {
             grainState.ETag = null;
             grainState.RecordExists = false;
@@ -43,7 +45,8 @@ public sealed class CustomerGrainStorage(CustomerReadBatcher reader, CustomerWri
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var write = new CustomerWrite(tenantId, customerId, expected, state, time.GetUtcNow());
         using var activity = StoreTelemetry.StartCustomerCall("write", tenantId);
-        if (!await batcher.WriteAsync(write).ConfigureAwait(false))
+        var database = await databases.ForTenantAsync(tenantId).ConfigureAwait(false);
+        if (!await database.Writes.WriteAsync(write).ConfigureAwait(false))
         {
             throw new InconsistentStateException(
                 $"Customer {tenantId}/{customerId} was changed elsewhere (expected version {expected}).",

@@ -8,11 +8,12 @@ namespace SmartRules.Persistence.Customers;
 /// Lists and counts a tenant's customers on the <c>customers</c> table — the same rows the grains write, so a query
 /// never disagrees with what a grain acknowledged. Lists are keyset-paged by customer id.
 /// </summary>
-public sealed class CustomerQueries(NpgsqlDataSource dataSource, StringPool pool)
+public sealed class CustomerQueries(ICustomerDatabases databases, StringPool pool)
 {
     public async Task<(IReadOnlyList<CustomerView> Items, string? LastId, bool More)> ListAsync(
         string tenantId, IReadOnlyList<Condition> conditions, string? after, int limit, CancellationToken cancellationToken)
     {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
         await using var command = dataSource.CreateCommand();
         var where = CustomerFilterSql.Where(conditions, command.Parameters);
         command.CommandText = $"""
@@ -46,6 +47,7 @@ public sealed class CustomerQueries(NpgsqlDataSource dataSource, StringPool pool
     public async Task<(long Count, IReadOnlyList<string> Sample)> CountAsync(
         string tenantId, IReadOnlyList<Condition> conditions, int sampleSize, CancellationToken cancellationToken)
     {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
         await using var command = dataSource.CreateCommand();
         var where = CustomerFilterSql.Where(conditions, command.Parameters);
         command.CommandText = $"""

@@ -60,13 +60,13 @@ public static class SiloConfiguration
             services.AddSingleton(_ => new NpgsqlDataSourceBuilder(tuned).Build());
             services.AddSingleton<SchemaMigrator>();
             services.AddOptions<CustomerStoreOptions>().Bind(configuration.GetSection("SmartRules:CustomerStore"));
-            services.AddSingleton(sp =>
+            // Customer data: today every tenant on the cluster's own database; ICustomerDatabases is the one place to change.
+            services.AddSingleton<ICustomerDatabases>(sp =>
             {
-                var batcher = ActivatorUtilities.CreateInstance<CustomerWriteBatcher>(sp);
-                batcher.BatchCompleted += SmartRulesMetrics.WriteBatch;
-                return batcher;
+                var database = ActivatorUtilities.CreateInstance<CustomerDatabase>(sp, CustomerDatabase.ClusterDatabaseName);
+                database.Writes.BatchCompleted += SmartRulesMetrics.WriteBatch;
+                return new SingleCustomerDatabase(database);
             });
-            services.AddSingleton<CustomerReadBatcher>();
             services.AddSingleton<StringPool>();
             services.AddSingleton<CustomerGrainStorage>();
             services.AddGrainStorage(GrainStorageNames.Customers, (sp, _) => sp.GetRequiredService<CustomerGrainStorage>());

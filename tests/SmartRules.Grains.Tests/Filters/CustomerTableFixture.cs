@@ -17,6 +17,8 @@ public sealed class CustomerTableFixture : IAsyncLifetime
 
     public CustomerWriteBatcher Writer { get; private set; } = null!;
 
+    private CustomerDatabase _customers = null!;
+
     public CustomerQueries Queries { get; private set; } = null!;
 
     public BackfillQueries Backfills { get; private set; } = null!;
@@ -26,14 +28,16 @@ public sealed class CustomerTableFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        Writer = new CustomerWriteBatcher(Database.DataSource, Options.Create(new CustomerStoreOptions { ConcurrentBatches = 1 }), NullLogger<CustomerWriteBatcher>.Instance);
-        Queries = new CustomerQueries(Database.DataSource, new StringPool());
-        Backfills = new BackfillQueries(Database.DataSource);
+        _customers = new CustomerDatabase(CustomerDatabase.ClusterDatabaseName, Database.DataSource, new StringPool(), Options.Create(new CustomerStoreOptions { ConcurrentBatches = 1 }), NullLoggerFactory.Instance);
+        Writer = _customers.Writes;
+        var databases = new SingleCustomerDatabase(_customers);
+        Queries = new CustomerQueries(databases, new StringPool());
+        Backfills = new BackfillQueries(databases);
     }
 
     public async Task DisposeAsync()
     {
-        await Writer.DisposeAsync();
+        await _customers.DisposeAsync();
         await Database.DisposeAsync();
     }
 }

@@ -29,6 +29,7 @@ public class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
+        await BeforeClusterAsync();
         Webhooks = await WebhookReceiver.StartAsync();
         Smtp = SmtpReceiver.Start();
         var settings = new Dictionary<string, string?>
@@ -49,6 +50,7 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddSmartRules(Database.ConnectionString, configuration);
+            ConfigureSilo(silo);
             // Reminders every 2 s (production: the 1-minute minimum) so that a backfill resumes quickly after a kill.
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
@@ -56,7 +58,15 @@ public class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Runs after the database is made and before the cluster starts.</summary>
+    protected virtual Task BeforeClusterAsync() => Task.CompletedTask;
+
+    /// <summary>Changes to each silo after SmartRules is added (a registration here replaces SmartRules' own).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+
+    public virtual async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
         await Smtp.DisposeAsync();
