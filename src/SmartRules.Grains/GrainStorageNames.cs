@@ -13,5 +13,5 @@ public static class GrainStorageNames
     public const string Backfills = "backfills";
 
     /// <summary>Customers: the project's group-commit provider on the <c>customers</c> table.</summary>
-    public const string Customers = Persistence.Customers.CustomerGrainStorage.Name;
+    public const string Customers = SmartRules.Grains.Customers.CustomerGrainStorage.Name;
 }

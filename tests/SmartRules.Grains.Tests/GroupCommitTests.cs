@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
+using SmartRules.Grains.Customers;
 using SmartRules.Contracts.Customers;
 using SmartRules.Domain.Customers;
 using SmartRules.Grains.Tests.Infrastructure;

@@ -31,11 +31,11 @@ internal static class CustomerJson
     private const string EmptyExtra = "{}";
 
     /// <summary>The <c>extra</c> column: what the grain keeps that no query filters on (applied backfills).</summary>
-    public static string Extra(CustomerState state) =>
-        state.AppliedBackfills.Count == 0 ? EmptyExtra : JsonSerializer.Serialize(new ExtraColumn(state.AppliedBackfills));
+    public static string Extra(IReadOnlyList<string> appliedBackfills) =>
+        appliedBackfills.Count == 0 ? EmptyExtra : JsonSerializer.Serialize(new ExtraColumn(appliedBackfills));
 
-    public static void ReadExtra(string json, CustomerState state) =>
-        state.AppliedBackfills = JsonSerializer.Deserialize<ExtraColumn>(json)?.AppliedBackfills ?? [];
+    public static IReadOnlyList<string> AppliedBackfills(string extra) =>
+        JsonSerializer.Deserialize<ExtraColumn>(extra)?.AppliedBackfills ?? [];
 
-    private sealed record ExtraColumn(List<string>? AppliedBackfills);
+    private sealed record ExtraColumn(IReadOnlyList<string>? AppliedBackfills);
 }

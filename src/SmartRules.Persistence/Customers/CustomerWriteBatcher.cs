@@ -58,8 +58,7 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         for (var i = 0; i < n; i++)
         {
             var write = batch[i];
-            var state = write.State;
-            var c = state.Customer ?? throw new InvalidOperationException("A customer row is written only once the customer exists.");
+            var c = write.Customer;
             tenant[i] = write.TenantId;
             customer[i] = write.CustomerId;
             name[i] = c.Name;
@@ -73,12 +72,12 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
             workflow[i] = c.Workflow;
             methods[i] = CustomerJson.Strings(PaymentMethodNames.ToNames(c.PaymentMethods));
             excluded[i] = c.Excluded;
-            sequence[i] = state.LastSequence;
+            sequence[i] = write.LastSequence;
             version[i] = write.NewVersion;
-            extra[i] = CustomerJson.Extra(state);
+            extra[i] = CustomerJson.Extra(write.AppliedBackfills);
             updatedAt[i] = write.At.UtcDateTime;
-            if (state.PendingAudit is { } change) audit.Add(write, change);
-            foreach (var message in state.PendingOutbox) outbox.Add(message);
+            if (write.Audit is { } change) audit.Add(write, change);
+            foreach (var message in write.Outbox) outbox.Add(message);
         }
 
         await using var command = dataSource.CreateCommand(CustomerSql.WriteBatch);

@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.Runtime.Hosting;
 using SmartRules.Grains;
 using SmartRules.Grains.Backfills;
+using SmartRules.Grains.Customers;
 using SmartRules.Grains.Notifications;
 using SmartRules.Grains.Placement;
 using SmartRules.Grains.Telemetry;

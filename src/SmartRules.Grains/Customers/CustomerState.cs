@@ -1,10 +1,13 @@
 using SmartRules.Domain.Customers;
+using SmartRules.Persistence.Audit;
+using SmartRules.Persistence.Customers;
 using SmartRules.Persistence.Notifications;
 
-namespace SmartRules.Persistence.Customers;
+namespace SmartRules.Grains.Customers;
 
 /// <summary>
-/// A customer grain's persistent state, stored as one row of <c>customers</c> by <see cref="CustomerGrainStorage"/>.
+/// A customer grain's persistent state, stored as one row of <c>customers</c> by <see cref="CustomerGrainStorage"/>
+/// (as a <see cref="CustomerWrite"/>; read back as a <see cref="StoredCustomer"/>).
 /// Audit entries are not kept in memory once written: they are in <c>customer_audit</c>, and keeping even a few
 /// (a creation entry lists every field twice) would cost more than the rest of the grain.
 /// The grain treats it as a value: it builds the next state, writes it, and keeps the previous one if the write fails.

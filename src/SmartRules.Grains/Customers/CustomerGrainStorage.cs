@@ -3,9 +3,10 @@ using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
 using SmartRules.Contracts.Customers;
-using SmartRules.Domain.Customers;
+using SmartRules.Persistence;
+using SmartRules.Persistence.Customers;
 
-namespace SmartRules.Persistence.Customers;
+namespace SmartRules.Grains.Customers;
 
 /// <summary>
 /// The grain storage provider of customer grains (name <see cref="Name"/>): a row of <c>customers</c> per grain,
@@ -33,7 +34,7 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
         state.Customer = stored.Customer;
         state.LastSequence = stored.LastSequence;
         state.Version = stored.Version;
-        state.AppliedBackfills = stored.AppliedBackfills;
+        state.AppliedBackfills = [.. stored.AppliedBackfills];
         grainState.ETag = state.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
@@ -43,7 +44,10 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
         var state = StateOf(grainState);
         var (tenantId, customerId) = CustomerKey.Parse(grainId.Key.ToString()!);
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-        var write = new CustomerWrite(tenantId, customerId, expected, state, time.GetUtcNow());
+        var write = new CustomerWrite(
+            tenantId, customerId, expected,
+            state.Customer ?? throw new InvalidOperationException("A customer row is written only once the customer exists."),
+            state.LastSequence, state.AppliedBackfills, state.PendingAudit, state.PendingOutbox, time.GetUtcNow());
         using var activity = StoreTelemetry.StartCustomerCall("write", tenantId);
         var database = await databases.ForTenantAsync(tenantId).ConfigureAwait(false);
         if (!await database.Writes.WriteAsync(write).ConfigureAwait(false))
