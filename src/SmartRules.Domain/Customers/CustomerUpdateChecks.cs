@@ -36,7 +36,7 @@ public static class CustomerUpdateChecks
             if (fields.Count > MaxCustomFields) problems.Add(new("customFields", $"at most {MaxCustomFields} fields per update (got {fields.Count})"));
             foreach (var (field, value) in fields)
             {
-                if (TextRules.NameProblem(field, TextRules.MaxFieldNameLength) is { } problem) problems.Add(new("customFields", $"the field name '{field}' {problem}"));
+                if (TextRules.NameProblem(field, TextRules.MaxFieldNameLength) is { } problem) problems.Add(new("customFields", $"the field name '{TextRules.Shorten(field)}' {problem}"));
                 else if (value is { Length: > TextRules.MaxValueLength }) problems.Add(new("customFields." + field, $"must be at most {TextRules.MaxValueLength} characters (got {value.Length})"));
                 else if (TextRules.StorableProblem(value) is { } storable) problems.Add(new("customFields." + field, storable));
             }
@@ -44,7 +44,7 @@ public static class CustomerUpdateChecks
 
         if (update.Workflow is { HasValue: true, Value: { } workflow } && !directory.HasWorkflow(workflow))
         {
-            problems.Add(new("workflow", $"unknown workflow '{workflow}'; create it first (PUT /api/workflows/{{id}})"));
+            problems.Add(new("workflow", $"unknown workflow '{workflow}'; create it in the tenant's workflows first"));
         }
 
         if (update.AssignedUsers is { } users)
@@ -54,7 +54,7 @@ public static class CustomerUpdateChecks
             foreach (var email in users)
             {
                 if (!string.IsNullOrEmpty(email) && directory.TryResolveUser(email, out var user)) canonical.Add(user);
-                else problems.Add(new($"assignedUsers[{i}]", $"unknown user '{email}'; add it to the user directory first (PUT /api/users/{{email}})"));
+                else problems.Add(new($"assignedUsers[{i}]", $"unknown user '{email}'; add it to the tenant's users first"));
                 i++;
             }
 

@@ -375,7 +375,7 @@ public static class RuleCompiler
 
             if (!directory.HasWorkflow(d.WorkflowId))
             {
-                Add("action.workflowId", $"unknown workflow '{d.WorkflowId}'; create it first (PUT /api/workflows/{{id}})");
+                Add("action.workflowId", $"unknown workflow '{d.WorkflowId}'; create it in the tenant's workflows first");
                 return null;
             }
 
@@ -453,7 +453,7 @@ public static class RuleCompiler
             }
 
             if (directory.TryResolveUser(email, out var user)) return user;
-            Add(path, $"unknown user '{email}'; add it to the user directory first (PUT /api/users/{{email}})");
+            Add(path, $"unknown user '{email}'; add it to the tenant's users first");
             return null;
         }
 

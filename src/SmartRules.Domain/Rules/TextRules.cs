@@ -8,6 +8,9 @@ public static class TextRules
     public const int MaxValueLength = 2_000;
     public const int MaxTemplateLength = 20_000;
 
+    /// <summary>A text short enough to quote in a message (the first 40 characters).</summary>
+    public static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
     public static bool HasControlCharacters(string text) => text.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || text.Contains('\u007f', StringComparison.Ordinal);
 
     /// <summary>Why <paramref name="text"/> is not a usable name (rule, custom field), or <c>null</c> when it is.</summary>

@@ -259,13 +259,9 @@ public static class CustomerBodyReader
                 continue;
             }
 
+            // Only what JSON decides is checked here; the rules on names and values are the Domain's (CustomerUpdateChecks).
             var path = "customFields." + field.Name;
-            if (TextRules.NameProblem(field.Name, TextRules.MaxFieldNameLength) is { } nameProblem)
-            {
-                problems.Add(new("customFields", $"the field name '{Shorten(field.Name)}' {nameProblem}"));
-                valid = false;
-            }
-            else if (field.Value.ValueKind == JsonValueKind.Null)
+            if (field.Value.ValueKind == JsonValueKind.Null)
             {
                 fields[field.Name] = null;
             }
@@ -288,5 +284,4 @@ public static class CustomerBodyReader
         return valid ? fields : null;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }
