@@ -101,7 +101,7 @@ public sealed class CustomerDatabasesTests(CustomerDatabasesTests.RoutedCluster 
         // Lists, counts, the audit trail and the notifications list ask the resolver as well.
         var databases = fixture.OnEverySilo<ICustomerDatabases>().First();
         var (items, _, _) = await new CustomerQueries(databases, new StringPool()).ListAsync(tenant, [], null, 10, CancellationToken.None);
-        Assert.Equal(["c1", "c2", "c3"], items.Select(c => c.Id));
+        Assert.Equal(["c1", "c2", "c3"], items.Select(c => c.Customer.Id));
         Assert.Equal(3, (await new CustomerQueries(databases, new StringPool()).CountAsync(tenant, [], 5, CancellationToken.None)).Count);
         Assert.NotEmpty(await new AuditStore(databases).ListAsync(tenant, "c1", 0, 10, CancellationToken.None));
         Assert.Equal(2, (await new OutboxStore(databases).ListAsync(tenant, null, 10, CancellationToken.None)).Count);

@@ -1,5 +1,5 @@
+using SmartRules.Domain.Customers;
 using Npgsql;
-using SmartRules.Contracts.Customers;
 using SmartRules.Domain.Rules.Conditions;
 
 namespace SmartRules.Persistence.Customers;
@@ -10,7 +10,7 @@ namespace SmartRules.Persistence.Customers;
 /// </summary>
 public sealed class CustomerQueries(ICustomerDatabases databases, StringPool pool)
 {
-    public async Task<(IReadOnlyList<CustomerView> Items, string? LastId, bool More)> ListAsync(
+    public async Task<(IReadOnlyList<(CustomerSnapshot Customer, long Version)> Items, string? LastId, bool More)> ListAsync(
         string tenantId, IReadOnlyList<Condition> conditions, string? after, int limit, CancellationToken cancellationToken)
     {
         var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
@@ -26,7 +26,7 @@ public sealed class CustomerQueries(ICustomerDatabases databases, StringPool poo
         command.Parameters.AddWithValue("tenant", tenantId);
         command.Parameters.Add(new NpgsqlParameter<string?>("after", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = after });
         command.Parameters.AddWithValue("limit", limit + 1);
-        var items = new List<CustomerView>(limit);
+        var items = new List<(CustomerSnapshot Customer, long Version)>(limit);
         var more = false;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -38,10 +38,10 @@ public sealed class CustomerQueries(ICustomerDatabases databases, StringPool poo
             }
 
             var id = reader.GetString(0);
-            items.Add(CustomerRows.ReadSnapshot(reader, 2, id, pool).ToView(reader.GetInt64(1)));
+            items.Add((CustomerRows.ReadSnapshot(reader, 2, id, pool), reader.GetInt64(1)));
         }
 
-        return (items, items.Count > 0 ? items[^1].Id : null, more);
+        return (items, items.Count > 0 ? items[^1].Customer.Id : null, more);
     }
 
     public async Task<(long Count, IReadOnlyList<string> Sample)> CountAsync(

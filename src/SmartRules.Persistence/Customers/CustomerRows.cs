@@ -1,5 +1,4 @@
 using Npgsql;
-using SmartRules.Contracts.Customers;
 using SmartRules.Domain.Customers;
 
 namespace SmartRules.Persistence.Customers;
@@ -31,19 +30,4 @@ public static class CustomerRows
             .Aggregate(PaymentMethods.None, (all, n) => PaymentMethodNames.TryParse(n, out var m) ? all | m : all),
         Excluded = reader.GetBoolean(offset + 10),
     };
-
-    public static CustomerView ToView(this CustomerSnapshot customer, long version) => new(
-        customer.Id,
-        customer.Name,
-        customer.OutstandingAmount,
-        customer.DueAmount,
-        customer.OverdueAmount,
-        customer.Rating is { } r ? Ratings.Name(r) : null,
-        customer.AveragePaymentDelayDays,
-        customer.CustomFields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal),
-        customer.AssignedUsers.ToArray(),
-        customer.Workflow,
-        PaymentMethodNames.ToNames(customer.PaymentMethods),
-        customer.Excluded,
-        version);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SmartRules.Grains.Customers;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Customers;
 using SmartRules.Contracts.Rules;
@@ -183,7 +184,7 @@ public static class CustomersApi
         if (problems.Count > 0 || conditions is null) return ApiResults.Invalid(problems);
 
         var (items, lastId, more) = await queries.ListAsync(tenantId, conditions, afterId, size, cancellationToken);
-        return TypedResults.Ok(new CustomerPage([.. items.Select(c => CustomerResponse.From(c))], more ? PageCursor.Encode(lastId!) : null));
+        return TypedResults.Ok(new CustomerPage([.. items.Select(c => CustomerResponse.From(c.Customer.ToView(c.Version)))], more ? PageCursor.Encode(lastId!) : null));
     }
 
     private static async Task<(IReadOnlyList<Condition>? Conditions, IReadOnlyList<FieldProblem> Problems)> CompileAsync(

@@ -158,7 +158,7 @@ internal sealed class FilterAgreement(CustomerTableFixture table)
         while (true)
         {
             var (items, last, more) = await table.Queries.ListAsync(tenant, filter, after, pageSize, CancellationToken.None);
-            all.AddRange(items);
+            all.AddRange(items.Select(i => i.Customer.ToView(i.Version)));
             if (!more) return all;
             after = last;
         }
