@@ -59,7 +59,7 @@ internal static class ListBench
     private static string Cursor(Random random, int rows)
     {
         var id = "c" + random.Next(1, rows).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes(id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return SmartRules.Server.Apis.PageCursor.Encode(id);
     }
 
     private static async Task<(double P50, double P95)> MeasureAsync(Func<Task<HttpResponseMessage>> call, int count)

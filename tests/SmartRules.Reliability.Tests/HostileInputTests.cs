@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -48,7 +49,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
     ];
 
     /// <summary>A cursor as the API spells them: unpadded base64url.</summary>
-    private static string Cursor(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Cursor(byte[] bytes) => Base64Url.EncodeToString(bytes);
 
     private static string Cursor(string text) => Cursor(Encoding.UTF8.GetBytes(text));
 

@@ -1,11 +1,26 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using SmartRules.Contracts.Backfills;
+using SmartRules.Server.Apis;
+using SmartRules.Server.Json;
 
 namespace SmartRules.Server.Tests;
 
 public sealed class BackfillsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
+    [Theory]
+    [InlineData(BackfillStatus.Running, "running")]
+    [InlineData(BackfillStatus.Completed, "completed")]
+    [InlineData(BackfillStatus.Cancelled, "cancelled")]
+    [InlineData(BackfillStatus.Failed, "failed")]
+    public void A_backfills_status_is_written_with_its_wire_name(BackfillStatus status, string expected)
+    {
+        var json = JsonSerializer.SerializeToNode(BackfillResponse.From(new BackfillProgress("b-1", status, 10, 5, 2, 1)), ApiJson.Options)!;
+        Assert.Equal(expected, json["status"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Activating_with_apply_to_existing_backfills_the_rule_onto_customers_already_beyond_it()
     {

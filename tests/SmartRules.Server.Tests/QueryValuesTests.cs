@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Text;
 
@@ -13,7 +14,7 @@ public sealed class QueryValuesTests(ApiFixture api) : IClassFixture<ApiFixture>
     private const string LoneSurrogate = "%ED%A0%80"; // UTF-8 of U+D800, which no well-formed text holds
 
     /// <summary>A cursor as the API spells them (base64url of the UTF-8 bytes, unpadded).</summary>
-    private static string Cursor(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Cursor(byte[] bytes) => Base64Url.EncodeToString(bytes);
 
     private static string Cursor(string text) => Cursor(Encoding.UTF8.GetBytes(text));
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SmartRules.Contracts.Rules;
 
 namespace SmartRules.Contracts.Backfills;
@@ -52,11 +53,19 @@ public enum BackfillOutcome
     AlreadyApplied,
 }
 
+/// <summary>Wire names for GET /api/backfills/{id} (the response opts in with JsonStringEnumConverter).</summary>
 public enum BackfillStatus
 {
+    [JsonStringEnumMemberName("running")]
     Running,
+
+    [JsonStringEnumMemberName("completed")]
     Completed,
+
+    [JsonStringEnumMemberName("cancelled")]
     Cancelled,
+
+    [JsonStringEnumMemberName("failed")]
     Failed,
 }
 

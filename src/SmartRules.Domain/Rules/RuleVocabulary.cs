@@ -4,18 +4,19 @@ using SmartRules.Domain.Rules.Triggers;
 
 namespace SmartRules.Domain.Rules;
 
-/// <summary>The wire names of the rule language (API.md), in one place.</summary>
+/// <summary>The wire names of the rule language (API.md), in one place: the enums' own names come from their
+/// [JsonStringEnumMemberName] attributes (<see cref="WireNames"/>), the rest are spelled here.</summary>
 public static class RuleVocabulary
 {
-    public static readonly IReadOnlyList<string> TriggerTypes =
-        ["customerCreated", "customerCreatedOrUpdated", "outstandingAmountThreshold", "ratingThreshold", "averagePaymentDelayThreshold"];
+    public static readonly IReadOnlyList<string> TriggerTypes = WireNames.Of<TriggerType>();
 
-    public static readonly IReadOnlyList<string> Directions = ["exceeds", "fallsBelow"];
+    public static readonly IReadOnlyList<string> Directions = WireNames.Of<ThresholdDirection>();
 
-    public static readonly IReadOnlyList<string> ActionTypes =
-        ["assignUsers", "assignWorkflow", "assignPaymentMethods", "exclude", "sendNotification"];
+    public static readonly IReadOnlyList<string> ActionTypes = WireNames.Of<ActionType>();
 
-    public static readonly IReadOnlyList<string> Channels = ["email", "webhook", "inApp"];
+    public static readonly IReadOnlyList<string> Channels = WireNames.Of<NotificationChannel>();
+
+    public static readonly IReadOnlyList<string> AuditKinds = WireNames.Of<AuditKind>();
 
     public static readonly IReadOnlyList<string> NumberFields = ["outstandingAmount", "dueAmount", "overdueAmount", "averagePaymentDelayDays"];
 
@@ -40,13 +41,7 @@ public static class RuleVocabulary
 
     public static string Name(NotificationChannel channel) => Channels[(int)channel];
 
-    public static string Name(AuditKind kind) => kind switch
-    {
-        AuditKind.Update => "update",
-        AuditKind.RuleFired => "ruleFired",
-        AuditKind.RuleSkipped => "ruleSkipped",
-        _ => "excluded",
-    };
+    public static string Name(AuditKind kind) => AuditKinds[(int)kind];
 
     public static bool TryParse<T>(IReadOnlyList<string> names, string? name, out T value)
         where T : struct, Enum

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Backfills;
@@ -17,10 +18,16 @@ public sealed record BackfillBody(string? Kind, IReadOnlyList<ConditionDto>? Con
 
 public sealed record BackfillStarted(string BackfillId);
 
-public sealed record BackfillResponse(string Id, string Status, long Total, long Processed, long Matched, long Applied, string? Error)
+public sealed record BackfillResponse(
+    string Id,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<BackfillStatus>))] BackfillStatus Status,
+    long Total,
+    long Processed,
+    long Matched,
+    long Applied,
+    string? Error)
 {
-    public static BackfillResponse From(BackfillProgress p) =>
-        new(p.BackfillId, p.Status.ToString().ToLowerInvariant(), p.Total, p.Processed, p.Matched, p.Applied, p.Error);
+    public static BackfillResponse From(BackfillProgress p) => new(p.BackfillId, p.Status, p.Total, p.Processed, p.Matched, p.Applied, p.Error);
 }
 
 /// <summary>Backfills ("apply to existing customers") and bulk actions, run by a coordinator grain per backfill.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,7 +11,7 @@ namespace SmartRules.Server.Auth;
 public static class ApiKeys
 {
     public static string Create(string tenantId) =>
-        tenantId + "." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        tenantId + "." + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

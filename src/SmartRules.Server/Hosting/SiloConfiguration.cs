@@ -71,6 +71,7 @@ public static class SiloConfiguration
             services.AddSingleton<StringPool>();
             services.AddSingleton<CustomerGrainStorage>();
             services.AddGrainStorage(GrainStorageNames.Customers, (sp, _) => sp.GetRequiredService<CustomerGrainStorage>());
+            services.AddHybridCache(); // TenantRuntimeCache shares concurrent loads of a tenant through it
             services.AddSingleton<TenantRuntimeCache>();
             services.AddSingleton<ApiKeyCache>();
             services.AddSingleton<BackfillPlanCache>();
