@@ -71,7 +71,7 @@ public sealed partial class BackfillCoordinatorGrain(
             state.State.Total = await queries.CountAsync(tenantId, plan.CandidatesSql, CancellationToken.None);
         }
 
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivateAsync(this);
         if (state.State.Status == BackfillStatus.Running)
         {
             await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
@@ -155,11 +155,11 @@ public sealed partial class BackfillCoordinatorGrain(
                 state.State.Matched += outcomes.Count(o => o is BackfillOutcome.Applied or BackfillOutcome.AlreadyApplied or BackfillOutcome.Unchanged);
                 state.State.Applied += outcomes.Count(o => o is BackfillOutcome.Applied or BackfillOutcome.AlreadyApplied);
                 state.State.Checkpoint = ids[^1];
-                await state.WriteStateAsync();
+                await state.WriteOrDeactivateAsync(this);
                 Publish();
             }
 
-            await state.WriteStateAsync();
+            await state.WriteOrDeactivateAsync(this);
             await StopReminderAsync();
         }
         catch (Exception e)

@@ -54,14 +54,12 @@ public sealed partial class TenantGrain(
             key.LastUsedAt = now;
             try
             {
-                await state.WriteStateAsync();
+                await state.WriteOrDeactivateAsync(this);
             }
             catch (Exception e)
             {
-                // Only the usage time is lost; the key is valid, so the request goes on. The stored state may now differ
-                // from this one, so the next call starts again from what is stored.
+                // Only the usage time is lost; the key is valid, so the request goes on.
                 LogLastUsedNotSaved(logger, e, key.KeyId);
-                DeactivateOnIdle();
             }
         }
 
