@@ -41,7 +41,7 @@ public static class OpenApiConfiguration
     private static Task DescribeDocumentAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "SmartRules API";
-        document.Info.Description = "Customer smart rules for accounts receivable: tenants stream customer changes; rules (trigger > conditions > one action) run on every change. Every /api call carries 'Authorization: Bearer <tenant API key>', /admin calls the admin key; errors are RFC 9457 problem details.";
+        document.Info.Description = "Customer smart rules for accounts receivable: tenants stream customer changes; rules (trigger > conditions > one action) run on every change. Every /api call carries `Authorization: Bearer <tenant API key>`, every /admin call the admin key the same way; errors are RFC 9457 problem details.";
         // Relative, so the document is the same wherever it is served (the checked-in copy stays comparable); the
         // reference page and clients resolve it against the address they loaded the document from.
         document.Servers = [new OpenApiServer { Url = "/", Description = "The server that serves this document" }];
