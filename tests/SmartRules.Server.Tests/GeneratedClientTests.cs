@@ -17,10 +17,10 @@ public sealed class GeneratedClientTests(ApiFixture api) : IClassFixture<ApiFixt
         var (client, http) = await TenantClientAsync();
         using var _ = http;
 
-        var created = await client.Api.Customers["acme/eu 1"].PutAsync(new CustomerUpdate
+        var created = await client.Api.Customers["acme/eu 1"].PutAsync(new CustomerUpdateBody
         {
             OutstandingAmount = 7000,
-            CustomFields = new CustomerUpdate_customFields { AdditionalData = { ["Segment"] = "B2B" } },
+            CustomFields = new CustomerUpdateBody_customFields { AdditionalData = { ["Segment"] = "B2B" } },
             PaymentMethods = ["card"],
         });
         var read = await client.Api.Customers["acme/eu 1"].GetAsync();
@@ -53,7 +53,7 @@ public sealed class GeneratedClientTests(ApiFixture api) : IClassFixture<ApiFixt
         using var _ = http;
 
         var invalid = await Assert.ThrowsAsync<HttpValidationProblemDetails>(() =>
-            client.Api.Customers["c1"].PutAsync(new CustomerUpdate { Rating = "Z", OutstandingAmount = 1 }));
+            client.Api.Customers["c1"].PutAsync(new CustomerUpdateBody { Rating = "Z", OutstandingAmount = 1 }));
         var missing = await Assert.ThrowsAsync<ProblemDetails>(() => client.Api.Customers["nobody"].GetAsync());
 
         Assert.Equal(400, invalid.ResponseStatusCode);

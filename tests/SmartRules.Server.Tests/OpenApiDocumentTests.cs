@@ -89,11 +89,11 @@ public sealed class OpenApiDocumentTests(ApiFixture api, ITestOutputHelper outpu
         var document = await DocumentAsync();
         var schemas = document["components"]!["schemas"]!;
 
-        Assert.Equal(CustomerBodyReader.Known.Order(), PropertiesOf(schemas["CustomerUpdate"]!).Order());
+        Assert.Equal(CustomerBodyReader.Known.Order(), PropertiesOf(schemas["CustomerUpdateBody"]!).Order());
         Assert.Equal(CustomerBodyReader.Known.Append("id").Order(), PropertiesOf(schemas["CustomerUpdateLine"]!).Order());
-        Assert.Null(schemas["CustomerUpdate"]!["required"]);
+        Assert.Null(schemas["CustomerUpdateBody"]!["required"]);
         Assert.Equal("id", Assert.Single(schemas["CustomerUpdateLine"]!["required"]!.AsArray())!.GetValue<string>());
-        Assert.Equal("#/components/schemas/CustomerUpdate",
+        Assert.Equal("#/components/schemas/CustomerUpdateBody",
             document["paths"]!["/api/customers/{id}"]!["put"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
         // The dashboard is not part of the API.
         Assert.DoesNotContain(document["paths"]!.AsObject(), p => p.Key.StartsWith("/dashboard", StringComparison.Ordinal));

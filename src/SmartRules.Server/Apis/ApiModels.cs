@@ -56,7 +56,7 @@ public sealed record CustomerResponse(
 /// bodies with <see cref="Json.CustomerBodyReader"/> instead, because an absent property (kept) is not a null one
 /// (cleared), which no C# type tells apart; a test keeps the two lists of properties equal.
 /// </summary>
-public class CustomerUpdate
+public class CustomerUpdateBody
 {
     [Description("Null clears it.")]
     public string? Name { get; init; }
@@ -92,8 +92,8 @@ public class CustomerUpdate
     public long Sequence { get; init; }
 }
 
-/// <summary>One line of POST /api/customer-updates (NDJSON): a <see cref="CustomerUpdate"/> with the customer's id.</summary>
-public sealed class CustomerUpdateLine : CustomerUpdate
+/// <summary>One line of POST /api/customer-updates (NDJSON): a <see cref="CustomerUpdateBody"/> with the customer's id.</summary>
+public sealed class CustomerUpdateLine : CustomerUpdateBody
 {
     [Description("The customer's id: 1–200 characters.")]
     public required string Id { get; init; }

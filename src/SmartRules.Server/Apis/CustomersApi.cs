@@ -29,7 +29,7 @@ public static class CustomersApi
     public static RouteGroupBuilder MapCustomersApi(this RouteGroupBuilder api)
     {
         api.MapPut("/customers/{id}", PutCustomer).WithName("PutCustomer").WithTags("Customers").WithCustomerId()
-            .Accepts<CustomerUpdate>("application/json")
+            .Accepts<CustomerUpdateBody>("application/json")
             .Produces<CustomerResponse>(200).Produces<CustomerResponse>(201).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create or update a customer")
             .WithDescription("""

@@ -13,7 +13,7 @@ public static class CustomerBodyReader
 {
     public const int MaxIdLength = 200;
 
-    /// <summary>The properties of an update; the OpenAPI document's CustomerUpdate schema names the same (a test checks).</summary>
+    /// <summary>The properties of an update; the OpenAPI document's CustomerUpdateBody schema names the same (a test checks).</summary>
     internal static readonly string[] Known =
     [
         "name", "outstandingAmount", "dueAmount", "overdueAmount", "rating", "averagePaymentDelayDays", "customFields",
