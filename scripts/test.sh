@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: makes PostgreSQL and Chromium available (see scripts/postgres.sh), runs every test of SmartRules.sln and
+# The test command: makes PostgreSQL, Chromium and Node.js available (see scripts/postgres.sh), runs every test of SmartRules.sln and
 # ends with one line "N passed, M failed" summed from the test results. Exits non-zero on any failure.
 #
 #   ./scripts/test.sh               every test; the reliability suite in its bounded sizes (5-minute soak) — what CI runs
@@ -26,7 +26,14 @@ if [ "$mode" = all ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
+  # The dashboard check and the OpenAPI lint (Redocly CLI) run on Node.js; Debian's npm brings it where it is missing.
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "node: installing Debian's npm"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
   (cd tests/SmartRules.Server.Tests/browser && npm ci --no-audit --no-fund --silent)
+  (cd tests/SmartRules.Server.Tests/openapi && npm ci --no-audit --no-fund --silent)
 fi
 # The multi-host scenario makes network namespaces with iproute2's ip.
 if ! command -v ip >/dev/null 2>&1; then

@@ -35,7 +35,8 @@ builder.AddSmartRulesApi();
 
 var app = builder.Build();
 app.MapSmartRulesApi();
-app.MapOrleansDashboard("/dashboard").RequireAuthorization(AuthSchemes.Admin);
+// The dashboard's own endpoints are its business, not the API's: they stay out of the OpenAPI document.
+app.MapOrleansDashboard("/dashboard").RequireAuthorization(AuthSchemes.Admin).ExcludeFromDescription();
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>

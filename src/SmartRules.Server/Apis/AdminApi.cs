@@ -10,21 +10,21 @@ public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").RequireAuthorization(AuthSchemes.Admin).WithTags("Admin");
-        admin.MapPost("/tenants", CreateTenant)
-            .Accepts<CreateTenantRequest>("application/json")
+        var admin = app.MapGroup("/admin").RequireAuthorization(AuthSchemes.Admin).WithTags("Admin").ProducesProblem(StatusCodes.Status401Unauthorized);
+        admin.MapPost("/tenants", CreateTenant).WithName("CreateTenant")
+            .Accepts<CreateTenantRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a tenant")
             .WithDescription("""Creates a tenant and answers its API key, once: only a hash is stored. Body: {"id":"acme","name":"Acme"}; ids are 1–64 of a–z, 0–9, '-'. An existing id answers 409.""");
-        admin.MapPost("/tenants/{id}/keys", AddKey)
+        admin.MapPost("/tenants/{id}/keys", AddKey).WithName("AddApiKey").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Add an API key to a tenant")
             .WithDescription("Key rotation: a new key for the tenant, shown once (only a hash is stored); the tenant's other keys keep working until they are revoked.");
-        admin.MapGet("/tenants/{id}/keys", ListKeys)
+        admin.MapGet("/tenants/{id}/keys", ListKeys).WithName("ListApiKeys").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A tenant's API keys")
             .WithDescription("The keys not revoked, oldest first: their ids, when each was made and when it was last used (to the minute; null if never). Never the keys.");
-        admin.MapDelete("/tenants/{id}/keys/{keyId}", RevokeKey)
+        admin.MapDelete("/tenants/{id}/keys/{keyId}", RevokeKey).WithName("RevokeApiKey").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Revoke an API key")
             .WithDescription("Once this has answered, the key gets 401 on every silo (a request already running finishes). Revoking the last key is allowed; a key already revoked answers 204 again.");
-        admin.MapGet("/stats", Stats)
+        admin.MapGet("/stats", Stats).WithName("GetSiloStats")
             .WithSummary("This silo's activity")
             .WithDescription("Updates applied by this silo's customer grains since it started, the customer grains active on it (the AppHost's status table reads this), the backfills whose coordinator runs on it (\"<tenant>/<backfill id>\"), its resident memory, the managed heap in use after the last collection, and the number of full (gen 2) collections so far.");
         return admin;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using SmartRules.Contracts.Customers;
 using SmartRules.Contracts.Rules;
@@ -48,6 +49,54 @@ public sealed record CustomerResponse(
     public static CustomerResponse From(CustomerView c, IReadOnlyList<FiredRule>? firedRules = null, bool stale = false) => new(
         c.Id, c.Name, c.OutstandingAmount, c.DueAmount, c.OverdueAmount, c.Rating, c.AveragePaymentDelayDays, c.CustomFields,
         c.AssignedUsers, c.Workflow, c.PaymentMethods, c.Excluded, c.Version, firedRules, stale);
+}
+
+/// <summary>
+/// The body of PUT /api/customers/{id} as the OpenAPI document describes it, every property optional. The server reads
+/// bodies with <see cref="Json.CustomerBodyReader"/> instead, because an absent property (kept) is not a null one
+/// (cleared), which no C# type tells apart; a test keeps the two lists of properties equal.
+/// </summary>
+public class CustomerUpdateBody
+{
+    [Description("Null clears it.")]
+    public string? Name { get; init; }
+
+    [Description("Cannot be null; 0 for none.")]
+    public decimal OutstandingAmount { get; init; }
+
+    [Description("Cannot be null; 0 for none.")]
+    public decimal DueAmount { get; init; }
+
+    [Description("Cannot be null; 0 for none.")]
+    public decimal OverdueAmount { get; init; }
+
+    [Description("A, B, C or D; null clears it. Not accepted when the tenant's ratingSource is derivedFromDelay.")]
+    public string? Rating { get; init; }
+
+    [Description("Null clears it.")]
+    public decimal? AveragePaymentDelayDays { get; init; }
+
+    [Description("Merged into the current ones: a field set to null is removed, absent fields are kept.")]
+    public IReadOnlyDictionary<string, string?> CustomFields { get; init; } = new Dictionary<string, string?>();
+
+    [Description("A workflow id of the tenant; null clears it.")]
+    public string? Workflow { get; init; }
+
+    [Description("E-mails of the tenant's users; replaces the current list.")]
+    public IReadOnlyList<string> AssignedUsers { get; init; } = [];
+
+    [Description("card, bankTransfer or directDebit; replaces the current list.")]
+    public IReadOnlyList<string> PaymentMethods { get; init; } = [];
+
+    [Description("Optional, 0 or more, increasing per customer: an update whose sequence is not above the last applied one changes nothing and is answered with stale: true.")]
+    public long Sequence { get; init; }
+}
+
+/// <summary>One line of POST /api/customer-updates (NDJSON): a <see cref="CustomerUpdateBody"/> with the customer's id.</summary>
+public sealed class CustomerUpdateLine : CustomerUpdateBody
+{
+    [Description("The customer's id: 1–200 characters.")]
+    public required string Id { get; init; }
 }
 
 /// <summary>A page of customers; <see cref="Next"/> is <c>null</c> on the last page (and says so).</summary>

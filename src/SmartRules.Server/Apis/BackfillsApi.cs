@@ -35,7 +35,7 @@ public static class BackfillsApi
 {
     public static RouteGroupBuilder MapBackfillsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/backfills", Start).WithTags("Backfills").Accepts<BackfillBody>("application/json").Produces<BackfillStarted>(202)
+        api.MapPost("/backfills", Start).WithName("StartBackfill").WithTags("Backfills").Accepts<BackfillBody>("application/json").Produces<BackfillStarted>(202)
             .WithSummary("Start a backfill or a bulk action")
             .WithDescription("""
                 {"kind":"allActiveRules"}: every active rule once over the existing customers (one round, first rule wins, then the
@@ -43,9 +43,10 @@ public static class BackfillsApi
                 {"kind":"bulkAction","conditions":[...],"action":{"type":"setUsers","add":["a@x"],"remove":["b@x"]}}: a manual
                 change of the customers the conditions select (preview them with POST /api/customers/count). → 202 {"backfillId"}.
                 """);
-        api.MapGet("/backfills/{id}", Get).WithTags("Backfills").Produces<BackfillResponse>()
+        api.MapGet("/backfills/{id}", Get).WithName("GetBackfill").WithTags("Backfills").Produces<BackfillResponse>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A backfill's progress").WithDescription("status running|completed|cancelled|failed; total, processed, matched, applied.");
-        api.MapPost("/backfills/{id}/cancel", Cancel).WithTags("Backfills").Produces<BackfillResponse>()
+        api.MapPost("/backfills/{id}/cancel", Cancel).WithName("CancelBackfill").WithTags("Backfills").Produces<BackfillResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Cancel a backfill").WithDescription("Stops at the next page; 409 once it has finished.");
         return api;
     }

@@ -13,18 +13,18 @@ public static class DirectoryApi
 {
     public static RouteGroupBuilder MapDirectoryApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/users/{email}", PutUser).Accepts<NameBody>("application/json").WithTags("Directory")
+        api.MapPut("/users/{email}", PutUser).WithName("PutUser").Accepts<NameBody>("application/json").WithTags("Directory")
             .WithSummary("Add or rename a user").WithDescription("""Users that rules may assign or notify; they need not be invited. Body: {"name":"Ann"}. E-mails are matched case-insensitively.""");
-        api.MapGet("/users", ListUsers).WithTags("Directory").WithSummary("List users");
-        api.MapPut("/workflows/{id}", PutWorkflow).Accepts<NameBody>("application/json").WithTags("Directory")
+        api.MapGet("/users", ListUsers).WithName("ListUsers").WithTags("Directory").WithSummary("List users");
+        api.MapPut("/workflows/{id}", PutWorkflow).WithName("PutWorkflow").Accepts<NameBody>("application/json").WithTags("Directory")
             .WithSummary("Add or rename a workflow").WithDescription("""Body: {"name":"Collection agency"}.""");
-        api.MapGet("/workflows", ListWorkflows).WithTags("Directory").WithSummary("List workflows");
-        api.MapGet("/payment-methods", () => TypedResults.Ok(PaymentMethodNames.All)).WithTags("Directory")
+        api.MapGet("/workflows", ListWorkflows).WithName("ListWorkflows").WithTags("Directory").WithSummary("List workflows");
+        api.MapGet("/payment-methods", () => TypedResults.Ok(PaymentMethodNames.All)).WithName("ListPaymentMethods").WithTags("Directory")
             .WithSummary("List payment methods").WithDescription("card, bankTransfer, directDebit.");
-        api.MapPut("/settings", PutSettings).Accepts<SettingsBody>("application/json").WithTags("Directory")
+        api.MapPut("/settings", PutSettings).WithName("PutSettings").Accepts<SettingsBody>("application/json").WithTags("Directory")
             .WithSummary("Set the tenant's settings")
             .WithDescription("""{"ratingSource":"provided|derivedFromDelay","webhookUrl":"https://…","webhookSecret":"…"}. With derivedFromDelay the rating follows the delay (A ≤ 30 days, B ≤ 60, C ≤ 90, D beyond) and updates may not send one.""");
-        api.MapGet("/settings", GetSettings).WithTags("Directory").WithSummary("Get the tenant's settings (without the secret)");
+        api.MapGet("/settings", GetSettings).WithName("GetSettings").WithTags("Directory").WithSummary("Get the tenant's settings (without the secret)");
         return api;
     }
 

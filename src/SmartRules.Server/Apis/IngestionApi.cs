@@ -21,9 +21,11 @@ public static class IngestionApi
 
     public static RouteGroupBuilder MapIngestionApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/customer-updates", Ingest).WithTags("Customers")
-            .Accepts<CustomerResponse>("application/x-ndjson")
+        api.MapPost("/customer-updates", Ingest).WithName("IngestCustomerUpdates").WithTags("Customers")
+            .Accepts<CustomerUpdateLine>("application/x-ndjson")
             .Produces<IngestionResponse>()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Stream customer updates (NDJSON)")
             .WithDescription("""
                 One JSON object per line, each like the body of PUT /api/customers/{id} plus "id". Lines of one customer apply

@@ -12,7 +12,7 @@ public static class NotificationsApi
 
     public static RouteGroupBuilder MapNotificationsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/notifications", List).WithTags("Notifications").Produces<NotificationResponse[]>()
+        api.MapGet("/notifications", List).WithName("ListNotifications").WithTags("Notifications").Produces<NotificationResponse[]>()
             .WithSummary("List notifications").WithDescription("Oldest first, at most 1,000; customerId narrows to one customer. In-app notifications live here; status is pending, sent or failed.");
         return api;
     }

@@ -18,17 +18,19 @@ public static class RulesApi
 
     public static RouteGroupBuilder MapRulesApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/rules", CreateRule).WithTags("Rules").Accepts<RuleRequest>("application/json").Produces<RuleResponse>(201)
+        api.MapPost("/rules", CreateRule).WithName("CreateRule").WithTags("Rules").Accepts<RuleRequest>("application/json").Produces<RuleResponse>(201)
             .WithSummary("Create a rule").WithDescription("Inactive unless \"active\": true. At most 1,000 rules per tenant. Every invalid field is reported. Example: " + RuleExample);
-        api.MapGet("/rules", ListRules).WithTags("Rules").Produces<RuleResponse[]>().WithSummary("List the rules in rule-set order");
-        api.MapGet("/rules/{id}", GetRule).WithTags("Rules").Produces<RuleResponse>().WithSummary("Get a rule");
-        api.MapPut("/rules/{id}", EditRule).WithTags("Rules").Accepts<RuleRequest>("application/json").Produces<RuleResponse>()
+        api.MapGet("/rules", ListRules).WithName("ListRules").WithTags("Rules").Produces<RuleResponse[]>().WithSummary("List the rules in rule-set order");
+        api.MapGet("/rules/{id}", GetRule).WithName("GetRule").WithTags("Rules").Produces<RuleResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Get a rule");
+        api.MapPut("/rules/{id}", EditRule).WithName("EditRule").WithTags("Rules").Accepts<RuleRequest>("application/json").Produces<RuleResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Replace a rule's definition").WithDescription("The full body of POST without \"active\"; the version goes up by one and later changes use it at once.");
-        api.MapDelete("/rules/{id}", DeleteRule).WithTags("Rules").WithSummary("Delete a rule");
-        api.MapPost("/rules/{id}/activate", ActivateRule).WithTags("Rules").Accepts<ActivateRequest>("application/json").Produces<RuleResponse>()
+        api.MapDelete("/rules/{id}", DeleteRule).WithName("DeleteRule").WithTags("Rules").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Delete a rule");
+        api.MapPost("/rules/{id}/activate", ActivateRule).WithName("ActivateRule").WithTags("Rules").Accepts<ActivateRequest>("application/json").Produces<RuleResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Activate a rule").WithDescription("""Optional body {"applyToExisting":true}: also run the rule, pinned at its current version, once over the existing customers it matches (threshold rules: those whose current value is beyond the threshold) → 202 {"backfillId"}; deactivating or deleting the rule cancels that backfill.""");
-        api.MapPost("/rules/{id}/deactivate", DeactivateRule).WithTags("Rules").Produces<RuleResponse>().WithSummary("Deactivate a rule");
-        api.MapPut("/rule-order", Reorder).WithTags("Rules").Accepts<string[]>("application/json")
+        api.MapPost("/rules/{id}/deactivate", DeactivateRule).WithName("DeactivateRule").WithTags("Rules").Produces<RuleResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Deactivate a rule");
+        api.MapPut("/rule-order", Reorder).WithName("SetRuleOrder").WithTags("Rules").Accepts<string[]>("application/json")
             .WithSummary("Set the rule-set order").WithDescription("""["ruleId1","ruleId2",...]: a permutation of all the tenant's rules. The first matching rule wins a conflict.""");
         return api;
     }

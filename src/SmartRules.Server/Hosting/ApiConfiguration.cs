@@ -26,12 +26,7 @@ public static class ApiConfiguration
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthSchemes.Tenant, p => p.AddAuthenticationSchemes(AuthSchemes.Tenant).RequireClaim(AuthSchemes.TenantClaim))
             .AddPolicy(AuthSchemes.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Admin).RequireRole("admin"));
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "SmartRules API";
-            document.Info.Description = "Customer smart rules for accounts receivable: tenants stream customer changes; rules (trigger > conditions > one action) run on every change. Every /api call carries 'Authorization: Bearer <tenant API key>'; errors are RFC 9457 problem details.";
-            return Task.CompletedTask;
-        }));
+        services.AddSmartRulesOpenApi();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<ClusterHealthCheck>("cluster");
@@ -47,11 +42,12 @@ public static class ApiConfiguration
         app.UseAuthorization();
 
         app.MapOpenApi();
-        app.MapScalarApiReference("/reference");
+        // "Try it" starts on the tenant key, the one most calls need; the admin key is one click away.
+        app.MapScalarApiReference("/reference", options => options.AddPreferredSecuritySchemes([OpenApiConfiguration.TenantScheme]));
         app.MapDefaultEndpoints();
 
         app.MapAdminApi();
-        var api = app.MapGroup("/api").RequireAuthorization(AuthSchemes.Tenant);
+        var api = app.MapGroup("/api").RequireAuthorization(AuthSchemes.Tenant).ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapDirectoryApi();
         api.MapCustomersApi();
         api.MapIngestionApi();

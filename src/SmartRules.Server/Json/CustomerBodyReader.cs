@@ -13,7 +13,8 @@ public static class CustomerBodyReader
 {
     public const int MaxIdLength = 200;
 
-    private static readonly string[] Known =
+    /// <summary>The properties of an update; the OpenAPI document's CustomerUpdateBody schema names the same (a test checks).</summary>
+    internal static readonly string[] Known =
     [
         "name", "outstandingAmount", "dueAmount", "overdueAmount", "rating", "averagePaymentDelayDays", "customFields",
         "workflow", "assignedUsers", "paymentMethods", "sequence",
