@@ -107,7 +107,7 @@ public static class OpenApiConfiguration
             schema.AdditionalPropertiesAllowed = true;
             schema.AdditionalProperties = null;
             schema.Properties ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
-            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The W3C trace id of the request, for the logs." };
+            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's W3C traceparent (`00-<trace id>-<span id>-<flags>`), to find it in logs and traces." };
         }
         else if (type.Kind == JsonTypeInfoKind.Object && schema.Required is { Count: > 0 } required)
         {
