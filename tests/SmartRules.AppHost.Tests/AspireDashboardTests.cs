@@ -82,7 +82,7 @@ public sealed partial class AspireDashboardTests(ITestOutputHelper output)
             output.WriteLine(await steps);
             output.WriteLine("screenshots: " + string.Join(", ", Directory.GetFiles(screenshots, "*.png")));
             Assert.True(node.ExitCode == 0, $"the browser check failed ({node.ExitCode}): {await steps}{await error}");
-            foreach (var name in new[] { "resources", "trace", "batch", "metrics" })
+            foreach (var name in new[] { "resources", "trace", "batch", "demo", "metrics" })
             {
                 Assert.True(new FileInfo(Path.Combine(screenshots, name + ".png")).Length > 10_000, $"{name}.png is empty");
             }

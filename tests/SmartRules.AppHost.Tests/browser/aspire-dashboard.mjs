@@ -3,7 +3,8 @@
 //   1. resources.png  the Resources page: PostgreSQL and every silo replica Running
 //   2. trace.png      the PUT's trace: HTTP -> grain calls -> the "customers write" span, whose backlink is the batch
 //   3. batch.png      the group-commit batch's own trace (CustomerWriteBatcher), down to its Npgsql span
-//   4. metrics.png    the silos' smartrules.customer.updates metric
+//   4. demo.png       the demo load, started from its row (it waits for the operator), Running
+//   5. metrics.png    the silos' smartrules.customer.updates metric
 // Usage: node aspire-dashboard.mjs <login url with its token> <trace id of the PUT> <silo replica count> <output folder>
 import { chromium } from 'playwright-core';
 
@@ -51,6 +52,15 @@ try {
     await page.waitForURL(url => !url.pathname.endsWith(traceId), { timeout });
     await page.getByText('CustomerWriteBatcher').first().waitFor({ timeout });
     await page.getByText(/^postgresql/).first().waitFor({ timeout });
+  });
+
+  await step('demo', async () => {
+    await page.goto(login, { waitUntil: 'domcontentloaded' });
+    const demo = page.getByRole('row').filter({ hasText: 'demo' }).first();
+    await demo.filter({ hasText: 'Not started' }).waitFor({ timeout });
+    await demo.locator('fluent-button[title="Start resource"]').click();
+    await page.getByRole('row').filter({ hasText: 'demo' }).filter({ hasText: 'Running' }).first().waitFor({ timeout: 2 * timeout });
+    await page.waitForTimeout(5000); // a few batches of updates for the metric
   });
 
   await step('metrics', async () => {
