@@ -55,7 +55,9 @@ public static class SiloConfiguration
         }
 
         silo.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
-        silo.AddActivityPropagation();
+        // Orleans:EnableDistributedTracing (as .NET Aspire sets it) makes Orleans add the same grain call filters itself;
+        // added twice, every grain call would be traced twice.
+        if (!configuration.GetValue<bool>("Orleans:EnableDistributedTracing")) silo.AddActivityPropagation();
         silo.ConfigureServices(services =>
         {
             services.TryAddSingleton(TimeProvider.System);
