@@ -20,7 +20,8 @@ source scripts/postgres.sh
 ensure_postgres
 
 if [ "$mode" = all ]; then
-  # The dashboard check drives Debian's Chromium with playwright-core (Playwright cannot download its own browsers).
+  # The dashboard checks (the Orleans dashboard, the Aspire dashboard) drive Debian's Chromium with playwright-core
+  # (Playwright cannot download its own browsers).
   if ! command -v chromium >/dev/null 2>&1; then
     echo "browser: installing Debian's chromium"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -32,7 +33,9 @@ if [ "$mode" = all ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
   fi
-  (cd tests/SmartRules.Server.Tests/browser && npm ci --no-audit --no-fund --silent)
+  for browser in tests/SmartRules.Server.Tests/browser tests/SmartRules.AppHost.Tests/browser; do
+    (cd "$browser" && npm ci --no-audit --no-fund --silent)
+  done
   (cd tests/SmartRules.Server.Tests/openapi && npm ci --no-audit --no-fund --silent)
 fi
 # The multi-host scenario makes network namespaces with iproute2's ip.

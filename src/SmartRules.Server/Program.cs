@@ -12,6 +12,8 @@ var connectionString = builder.Configuration.GetConnectionString("SmartRules")
 // Runs before the silo: an empty database gets the whole schema, Orleans tables included.
 builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
 
+// Aspire's keys (Orleans:Clustering/Reminders:ProviderType and ServiceKey) when present, else today's: see OrleansProviders.
+OrleansProviders.AddAdoNetDefaults(builder.Configuration);
 builder.UseOrleans(silo =>
 {
     var orleans = builder.Configuration.GetSection("Orleans");
@@ -26,7 +28,7 @@ builder.UseOrleans(silo =>
     silo.Configure<SiloMessagingOptions>(orleans.GetSection("Messaging"));
     // Not under "Orleans:Reminders": Orleans reads that section as its own provider configuration.
     silo.Configure<ReminderOptions>(builder.Configuration.GetSection("SmartRules:Reminders"));
-    silo.UseSmartRulesClustering(connectionString);
+    if (!OrleansProviders.IsConfigured(builder.Configuration, "Clustering")) silo.UseSmartRulesClustering(connectionString);
     silo.AddSmartRules(connectionString, builder.Configuration);
     silo.AddDashboard();
 });

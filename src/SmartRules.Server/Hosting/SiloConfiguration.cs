@@ -35,11 +35,16 @@ public static class SiloConfiguration
     public static ISiloBuilder AddSmartRules(this ISiloBuilder silo, string connectionString, IConfiguration configuration)
     {
         var tuned = SmartRulesDatabase.Tune(connectionString);
-        silo.UseAdoNetReminderService(options =>
+        // Orleans:Reminders:ProviderType set (as .NET Aspire does): Orleans registers the reminder service from configuration.
+        if (!OrleansProviders.IsConfigured(configuration, "Reminders"))
         {
-            options.Invariant = SmartRulesDatabase.Invariant;
-            options.ConnectionString = tuned;
-        });
+            silo.UseAdoNetReminderService(options =>
+            {
+                options.Invariant = SmartRulesDatabase.Invariant;
+                options.ConnectionString = tuned;
+            });
+        }
+
         foreach (var name in new[] { GrainStorageNames.Rules, GrainStorageNames.Tenants, GrainStorageNames.Backfills })
         {
             silo.AddAdoNetGrainStorage(name, options =>
@@ -50,7 +55,9 @@ public static class SiloConfiguration
         }
 
         silo.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
-        silo.AddActivityPropagation();
+        // Orleans:EnableDistributedTracing (as .NET Aspire sets it) makes Orleans add the same grain call filters itself;
+        // added twice, every grain call would be traced twice.
+        if (!configuration.GetValue<bool>("Orleans:EnableDistributedTracing")) silo.AddActivityPropagation();
         silo.ConfigureServices(services =>
         {
             services.TryAddSingleton(TimeProvider.System);

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace SmartRules.AppHost.Tests;
+
+/// <summary>The app model as the AppHost runs it, started once for these tests (Aspire.Hosting.Testing, no dashboard).</summary>
+[TestCaseOrderer(RunsLastOrderer.Name, RunsLastOrderer.Assembly)]
+public sealed class AppModelTests(AppHostFixture app, ITestOutputHelper output) : IClassFixture<AppHostFixture>
+{
+    [Fact]
+    public async Task PostgreSQL_and_both_silos_become_healthy()
+    {
+        output.WriteLine($"PostgreSQL and two healthy silos {app.Started.TotalSeconds:F0} s after the start: {string.Join(", ", app.Silos)}");
+        Assert.Equal(2, app.Silos.Distinct().Count());
+        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "PG_VERSION")), "the cluster is initialised in the given folder");
+        using var http = new HttpClient();
+        foreach (var silo in app.Silos) Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(silo, "/health"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_customer_written_through_one_silo_is_read_through_the_other()
+    {
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.AdminKey);
+        using var tenant = await http.PostAsJsonAsync(new Uri(app.Silos[0], "/admin/tenants"), new { id = "apphost", name = "AppHost" });
+        Assert.Equal(HttpStatusCode.Created, tenant.StatusCode);
+        var key = (await tenant.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var written = await http.PutAsJsonAsync(new Uri(app.Silos[0], "/api/customers/c1"), new { outstandingAmount = 42 });
+        Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+        var read = await http.GetFromJsonAsync<JsonObject>(new Uri(app.Silos[1], "/api/customers/c1"));
+        Assert.Equal(42m, read!["outstandingAmount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    [RunsLast]
+    public async Task Stopping_the_app_leaves_no_process()
+    {
+        // The app's processes: PostgreSQL (its command line names the data folder) and the silos (their environment
+        // holds the connection string, so their port), wrappers included.
+        var port = new NpgsqlConnectionStringBuilder(await app.App.GetConnectionStringAsync("postgres")).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var processes = AppProcesses(app.DataDirectory, $"Port={port};");
+        Assert.Contains(processes, p => p.CommandLine.Contains("postgres", StringComparison.Ordinal));
+        Assert.True(processes.Count(p => p.CommandLine.Contains("SmartRules.Server", StringComparison.Ordinal)) >= 2, string.Join('\n', processes));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await app.StopAsync();
+        output.WriteLine($"stopped in {clock.Elapsed.TotalSeconds:F1} s");
+
+        // A silo may still be leaving its cluster when the orchestrator returns: give the processes a moment to end.
+        var left = processes;
+        while ((left = left.Where(p => Directory.Exists($"/proc/{p.Id}")).ToList()).Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(250);
+        output.WriteLine($"no process left {clock.Elapsed.TotalSeconds:F1} s after the stop began");
+        Assert.True(left.Count == 0, "still running: " + string.Join('\n', left));
+    }
+
+    private static List<(int Id, string CommandLine)> AppProcesses(string dataDirectory, string environmentMarker)
+    {
+        var found = new List<(int, string)>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var id)) continue;
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ');
+                var environment = File.ReadAllText(Path.Combine(folder, "environ"));
+                if (commandLine.Contains(dataDirectory, StringComparison.Ordinal) || environment.Contains(environmentMarker, StringComparison.Ordinal)) found.Add((id, commandLine));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Ended meanwhile, or not ours to read.
+            }
+        }
+
+        return found;
+    }
+}
