@@ -17,9 +17,10 @@ public static class SmartRulesSilos
             .WithClustering(database)
             .WithReminders(database);
         var apiPort = builder.Configuration.GetValue<int?>("SmartRules:ApiPort") ?? 5080;
-        return builder.AddProject<Projects.SmartRules_Server>(name)
-            .WithReference(orleans)
-            .WithReference(database, "SmartRules")
+        var silos = builder.AddProject<Projects.SmartRules_Server>(name).WithReference(orleans);
+        // The silo's own key, ConnectionStrings:SmartRules; Orleans' reference already sets it when the database has that name.
+        if (!string.Equals(database.Resource.Name, "SmartRules", StringComparison.OrdinalIgnoreCase)) silos.WithReference(database, "SmartRules");
+        return silos
             .WaitFor(database)
             .WithEnvironment("SmartRules__AdminKey", adminKey)
             .WithHttpEndpoint(port: apiPort > 0 ? apiPort : null)

@@ -19,7 +19,7 @@ public sealed partial class AspireDashboardTests(ITestOutputHelper output)
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     [Fact]
-    public async Task The_dashboard_shows_the_resources_a_PUTs_trace_down_to_the_group_commit_batch_and_the_SmartRules_metrics()
+    public async Task The_dashboard_shows_the_resources_a_PUTs_trace_down_to_the_group_commit_batch_and_the_SmartRules_metrics_and_starts_the_demo_load()
     {
         var data = Directory.CreateTempSubdirectory("smartrules-apphost-dashboard-");
         var adminKey = "admin-" + Guid.NewGuid().ToString("N");
