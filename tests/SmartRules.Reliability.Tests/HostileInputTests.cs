@@ -56,7 +56,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
     [Fact]
     public async Task Hostile_requests_never_answer_5xx_and_change_nothing()
     {
-        var count = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_HOSTILE_REQUESTS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
+        var count = ScenarioSettings.Int("SMARTRULES_HOSTILE_REQUESTS", 10_000);
         const string victimId = "victim";
         using var victim = await Cluster.TenantAsync(victimId);
         using var attacker = await Cluster.TenantAsync("attacker");

@@ -94,9 +94,10 @@ public sealed class MultiHostTests(Xunit.Abstractions.ITestOutputHelper output) 
         await using var webhooks = await WebhookReceiver.StartAsync(network.BridgeAddress);
         using var streaming = await cluster.TenantAsync("stream");
         var model = await StreamWorkload.SetUpAsync(streaming, webhooks.Url);
-        var load = new StreamLoad(cluster, streaming, customers: Setting("SMARTRULES_HOSTS_CUSTOMERS", 2_000), keepLog: true) { Rate = Setting("SMARTRULES_HOSTS_RATE", 3_000) };
+        var streamed = ScenarioSettings.Int("SMARTRULES_HOSTS_CUSTOMERS", 2_000);
+        var load = new StreamLoad(cluster, streaming, streamed, keepLog: true) { Rate = ScenarioSettings.Int("SMARTRULES_HOSTS_RATE", 3_000) };
         load.Start();
-        while (load.CustomersSeen < 2_000 && load.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        while (load.CustomersSeen < streamed && load.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
         var (steadyFrom, sentBeforeSteady) = (load.Elapsed, load.Sent);
         await Task.Delay(TimeSpan.FromSeconds(4));
         var steadyRate = (load.Sent - sentBeforeSteady) / (load.Elapsed - steadyFrom).TotalSeconds;
@@ -130,7 +131,4 @@ public sealed class MultiHostTests(Xunit.Abstractions.ITestOutputHelper output) 
         while (await row.ReadAsync()) addresses.Add(row.GetString(0));
         return addresses;
     }
-
-    private static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;
 }

@@ -22,7 +22,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
     [Fact]
     public async Task Killing_the_coordinators_silo_during_a_backfill_still_applies_each_match_exactly_once()
     {
-        var count = Setting("SMARTRULES_KILL_BACKFILL_CUSTOMERS", 100_000);
+        var count = ScenarioSettings.Int("SMARTRULES_KILL_BACKFILL_CUSTOMERS", 100_000);
         using var http = await Cluster.TenantAsync("bf");
         var urls = Cluster.Urls;
         (await http.PutAsJsonAsync(urls[0] + "/api/workflows/collections", new { name = "Collections" })).EnsureSuccessStatusCode();
@@ -104,8 +104,8 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
     [Fact]
     public async Task Killing_a_silo_mid_stream_loses_nothing_applies_nothing_twice_and_ends_as_a_replay_says()
     {
-        var rate = Setting("SMARTRULES_KILL_RATE", 5_000);
-        var customers = Setting("SMARTRULES_KILL_CUSTOMERS", 4_000);
+        var rate = ScenarioSettings.Int("SMARTRULES_KILL_RATE", 5_000);
+        var customers = ScenarioSettings.Int("SMARTRULES_KILL_CUSTOMERS", 4_000);
         await using var webhooks = await WebhookReceiver.StartAsync();
         using var http = await Cluster.TenantAsync("stream");
         var model = await StreamWorkload.SetUpAsync(http, webhooks.Url);
@@ -119,7 +119,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         var steadyRate = (load.Sent - sentBeforeSteady) / (load.Elapsed - steadyFrom).TotalSeconds;
         Cluster.Kill(2);
         var killedAt = load.Elapsed;
-        await Task.Delay(TimeSpan.FromSeconds(Setting("SMARTRULES_KILL_SECONDS_AFTER", 12)));
+        await Task.Delay(TimeSpan.FromSeconds(ScenarioSettings.Int("SMARTRULES_KILL_SECONDS_AFTER", 12)));
         await load.StopAsync();
         var elapsed = load.Elapsed;
         var (acknowledged, rejected, sent) = (load.Acknowledged, load.Rejected, load.Sent);
@@ -134,7 +134,4 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         verdict.AssertHolds();
         Assert.True(load.FailedAttempts > 0, "the kill made no request fail: it tested nothing");
     }
-
-    private static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;
 }

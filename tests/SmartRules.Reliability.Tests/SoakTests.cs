@@ -16,7 +16,7 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
     public async Task At_half_the_maximum_load_memory_stays_flat_p99_steady_and_every_update_is_answered()
     {
         var minutes = double.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_SOAK_MINUTES"), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : 5;
-        var customers = int.TryParse(Environment.GetEnvironmentVariable("SMARTRULES_SOAK_CUSTOMERS"), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 20_000;
+        var customers = ScenarioSettings.Int("SMARTRULES_SOAK_CUSTOMERS", 20_000);
         var windowLength = TimeSpan.FromSeconds(minutes > 10 ? 60 : 15);
         await using var webhooks = await WebhookReceiver.StartAsync();
         using var http = await Cluster.TenantAsync("soak");
