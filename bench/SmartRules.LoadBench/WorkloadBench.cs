@@ -111,6 +111,7 @@ internal static class WorkloadBench
         var requestLatencies = new double[bodies.Length];
         var excluded = 0;
         var next = -1;
+        var cost = ProcessCost.Start();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Streams).Select(async _ =>
         {
@@ -123,12 +124,14 @@ internal static class WorkloadBench
             }
         }));
         var seconds = clock.Elapsed.TotalSeconds;
+        var spent = cost.Stop(lineCount, seconds);
         var after = await CountAsync(dataSource);
         var (lineP50, lineP99) = lines.Percentiles();
         Array.Sort(requestLatencies);
         var result = new PhaseResult(name, lineCount / seconds, floor, floorKind, Measure.Percentile(requestLatencies, 0.5), Measure.Percentile(requestLatencies, 0.99),
             lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         Console.WriteLine($"{name}: {lineCount:N0} lines in {seconds:0.0} s = {result.Rate:N0}/s; {after.Firings - counts.Firings:N0} firings, {after.Audit - counts.Audit:N0} audit rows, {after.Outbox - counts.Outbox:N0} notifications");
+        Console.WriteLine($"  {name} cost per line: {spent}");
         return result;
     }
 
