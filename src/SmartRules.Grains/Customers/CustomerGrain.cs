@@ -134,6 +134,16 @@ public sealed class CustomerGrain(
         return new CustomerUpdate { AssignedUsers = users.ToArray() };
     }
 
+    /// <summary>Reads this grain's state and the tenant's rules, and changes neither (see <see cref="Advisor.Explainer"/>).</summary>
+    public async Task<Contracts.Advisor.ExplainResult> ExplainAsync(Contracts.Advisor.ExplainCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var (tenantId, customerId) = Key;
+        var current = state.State;
+        var tenant = await tenants.GetAsync(tenantId);
+        return Advisor.Explainer.Explain(current.Customer, current.Version, customerId, command, tenant);
+    }
+
     public Task<CustomerView?> GetAsync() =>
         Task.FromResult(state.State.Customer?.ToView(state.State.Version));
 

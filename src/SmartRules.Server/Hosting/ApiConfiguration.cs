@@ -5,6 +5,7 @@ using Orleans.Runtime;
 using Scalar.AspNetCore;
 using SmartRules.Persistence.Customers;
 using SmartRules.Server.Apis;
+using SmartRules.Server.Apis.Advisor;
 using SmartRules.Server.Auth;
 using SmartRules.Server.Json;
 
@@ -54,6 +55,7 @@ public static class ApiConfiguration
         api.MapRulesApi();
         api.MapNotificationsApi();
         api.MapBackfillsApi();
+        api.MapExplainApi();
         return app;
     }
 
