@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Npgsql;
 
 namespace SmartRules.Server.Tests;
 
@@ -171,18 +170,5 @@ public sealed class ExplainApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(compared > 30, $"only {compared} updates compared");
     }
 
-    /// <summary>Every row explain could touch: customers (state, sequence, version), audit, change feed, outbox.</summary>
-    private async Task<string> DatabaseStateAsync()
-    {
-        await using var connection = new NpgsqlConnection(api.Database.ConnectionString);
-        await connection.OpenAsync();
-        var parts = new List<string>();
-        foreach (var table in new[] { "customers", "customer_audit", "customer_changes", "notification_outbox" })
-        {
-            await using var command = new NpgsqlCommand($"select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from {table} t", connection);
-            parts.Add(table + "=" + (string)(await command.ExecuteScalarAsync())!);
-        }
-
-        return string.Join("; ", parts);
-    }
+    private Task<string> DatabaseStateAsync() => DatabaseState.FingerprintAsync(api.Database.ConnectionString);
 }

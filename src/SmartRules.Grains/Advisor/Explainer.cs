@@ -70,15 +70,8 @@ public static class Explainer
         }
 
         var version = replaced >= 0 ? all[replaced].Version + 1 : 1;
-        var compilation = RuleCompiler.Compile(DraftId, version, command.Rule.ToDomain(), tenant.Directory);
-        problems.AddRange(compilation.Problems.Select(p => new FieldProblem(Prefixed("rule", p.Path), p.Message)));
-        if (command.Rule.Action is { Type: "sendNotification" } action)
-        {
-            if (NotificationRenderer.Problem(action.Body) is { } body) problems.Add(new FieldProblem("rule.action.body", body));
-            if (NotificationRenderer.Problem(action.Subject) is { } subject) problems.Add(new FieldProblem("rule.action.subject", subject));
-        }
-
-        if (problems.Count > 0 || compilation.Rule is not { } draft) return null;
+        var draft = CompileDraft(command.Rule, version, tenant.Directory, problems);
+        if (problems.Count > 0 || draft is null) return null;
         var compiled = tenant.Rules.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
         var position = replaced >= 0 ? replaced : command.Position ?? all.Count;
         var ordered = new List<CompiledRule>(compiled.Count + 1);
@@ -96,6 +89,25 @@ public static class Explainer
         }
 
         return new CompiledRuleSet(tenant.Rules.Version, ordered);
+    }
+
+    /// <summary>
+    /// A draft rule checked exactly like a rule create (<see cref="RuleSetGrain"/>: the compiler and the notification
+    /// templates), its problems at <c>rule.&lt;path&gt;</c>; compiled with the id <see cref="DraftId"/>.
+    /// </summary>
+    public static CompiledRule? CompileDraft(RuleDefinitionDto definition, int version, Domain.Tenants.ITenantDirectory directory, List<FieldProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(problems);
+        var compilation = RuleCompiler.Compile(DraftId, version, definition.ToDomain(), directory);
+        problems.AddRange(compilation.Problems.Select(p => new FieldProblem(Prefixed("rule", p.Path), p.Message)));
+        if (definition.Action is { Type: "sendNotification" } action)
+        {
+            if (NotificationRenderer.Problem(action.Body) is { } body) problems.Add(new FieldProblem("rule.action.body", body));
+            if (NotificationRenderer.Problem(action.Subject) is { } subject) problems.Add(new FieldProblem("rule.action.subject", subject));
+        }
+
+        return problems.Count == 0 ? compilation.Rule : null;
     }
 
     private static int IndexOf(IReadOnlyList<RuleRecord> rules, string id)

@@ -125,8 +125,8 @@ public sealed class CustomerGrain(
         return BackfillOutcome.Applied;
     }
 
-    /// <summary>The change a bulk action makes to one customer: the workflow, or users added and removed.</summary>
-    private static CustomerUpdate BulkUpdate(BackfillRequest request, CustomerSnapshot customer, Domain.Tenants.TenantDirectory directory)
+    /// <summary>The change a bulk action makes to one customer: the workflow, or users added and removed (also its dry run).</summary>
+    public static CustomerUpdate BulkUpdate(BackfillRequest request, CustomerSnapshot customer, Domain.Tenants.TenantDirectory directory)
     {
         if (request.WorkflowId is { } workflow) return new CustomerUpdate { Workflow = workflow };
         string Canonical(string email) => directory.TryResolveUser(email, out var user) ? user : email;

@@ -111,10 +111,10 @@ public static class CustomerMapping
     }
 
     /// <summary>The "before" or "after" side of some field changes as one JSON object.</summary>
-    internal static string ValuesJson(IReadOnlyList<FieldChange> changes, bool before) =>
+    public static string ValuesJson(IReadOnlyList<FieldChange> changes, bool before) =>
         JsonText.Write((changes, before), static (json, state) => WriteValues(json, null, state.changes, state.before));
 
-    internal static string ValueJson(object? value) => JsonText.Write(value, static (json, v) => WriteValue(json, v));
+    public static string ValueJson(object? value) => JsonText.Write(value, static (json, v) => WriteValue(json, v));
 
     public static FiredRule ToContract(this RuleFiring firing) => new(firing.RuleId, firing.RuleVersion, RuleVocabulary.Name(firing.Action));
 }

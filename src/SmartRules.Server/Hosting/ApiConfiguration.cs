@@ -21,6 +21,8 @@ public static class ApiConfiguration
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection("SmartRules:Ingestion"));
         services.AddSingleton<CustomerQueries>();
+        services.AddSingleton<SimulationQueries>();
+        services.AddSingleton<SmartRules.Grains.Advisor.Simulator>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TenantKeyHandler>(AuthSchemes.Tenant, null)
             .AddScheme<AuthenticationSchemeOptions, AdminKeyHandler>(AuthSchemes.Admin, null);
@@ -56,6 +58,7 @@ public static class ApiConfiguration
         api.MapNotificationsApi();
         api.MapBackfillsApi();
         api.MapExplainApi();
+        api.MapSimulateApi();
         return app;
     }
 
