@@ -50,4 +50,54 @@ public sealed class SimulationQueries(ICustomerDatabases databases, StringPool p
             visit(CustomerRows.ReadSnapshot(reader, 1, reader.GetString(0), pool));
         }
     }
+
+    /// <summary>Whether any customer of the tenant (excluded ones included) has the custom field.</summary>
+    public async Task<bool> HasCustomFieldAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
+        await using var command = dataSource.CreateCommand("select exists (select 1 from customers where tenant_id = @tenant and custom_fields ? @name)");
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("name", name);
+        command.CommandTimeout = 300;
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Of the non-excluded customers, those whose custom field (or name, when <paramref name="customField"/> is null)
+    /// is exactly <paramref name="value"/>, and those who have it only in another letter case or with blanks around.
+    /// </summary>
+    public async Task<(long Exact, long Variants)> TextVariantsAsync(string tenantId, string? customField, string value, CancellationToken cancellationToken)
+    {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
+        await using var command = dataSource.CreateCommand();
+        var column = customField is null ? "name" : "(custom_fields ->> @field)";
+        command.CommandText = $"""
+            select count(*) filter (where {column} = @value),
+                   count(*) filter (where {column} <> @value and lower(btrim({column})) = lower(btrim(@value)))
+            from customers where tenant_id = @tenant and not excluded
+            """;
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("value", value);
+        if (customField is not null) command.Parameters.AddWithValue("field", customField);
+        command.CommandTimeout = 300;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>The custom-field names the tenant's customers have, with how many customers have each, by name.</summary>
+    public async Task<IReadOnlyList<(string Name, long Customers)>> CustomFieldsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var dataSource = (await databases.ForTenantAsync(tenantId, cancellationToken).ConfigureAwait(false)).DataSource;
+        await using var command = dataSource.CreateCommand("""
+            select k, count(*) from customers, jsonb_object_keys(custom_fields) k
+            where tenant_id = @tenant group by k order by k collate "C"
+            """);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.CommandTimeout = 300;
+        var names = new List<(string, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) names.Add((reader.GetString(0), reader.GetInt64(1)));
+        return names;
+    }
 }

@@ -23,6 +23,7 @@ public static class ApiConfiguration
         services.AddSingleton<CustomerQueries>();
         services.AddSingleton<SimulationQueries>();
         services.AddSingleton<SmartRules.Grains.Advisor.Simulator>();
+        services.AddSingleton<SmartRules.Grains.Advisor.CustomerAdvisor>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TenantKeyHandler>(AuthSchemes.Tenant, null)
             .AddScheme<AuthenticationSchemeOptions, AdminKeyHandler>(AuthSchemes.Admin, null);
@@ -59,6 +60,7 @@ public static class ApiConfiguration
         api.MapBackfillsApi();
         api.MapExplainApi();
         api.MapSimulateApi();
+        api.MapAdviceApi();
         return app;
     }
 
