@@ -27,14 +27,17 @@ public sealed class Simulator(SimulationQueries queries)
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(tenant);
         var threshold = rule.Trigger.Type is TriggerType.OutstandingAmountThreshold or TriggerType.AveragePaymentDelayThreshold or TriggerType.RatingThreshold;
-        var (total, excluded, selected) = await queries.CountAsync(
+        // The counts (one scan) and the candidates (run through the domain) are read at the same time, on two connections.
+        var counting = queries.CountAsync(
             tenantId,
             [p => CustomerFilterSql.All(rule.Conditions, p, "m"), p => CustomerFilterSql.RuleCandidates(rule, p, "r")],
             cancellationToken);
         var backfill = new[] { rule };
-        var (wouldChange, sample) = await RunAsync(
+        var running = RunAsync(
             tenantId, p => CustomerFilterSql.RuleCandidates(rule, p, "r"),
             customer => CustomerProcessor.ApplyExisting(customer, backfill, tenant.Rules, tenant.Directory), cancellationToken);
+        var (total, excluded, selected) = await counting;
+        var (wouldChange, sample) = await running;
         return new Simulation(total, excluded, selected[0], threshold ? selected[1] : null, wouldChange, sample);
     }
 
@@ -46,9 +49,11 @@ public sealed class Simulator(SimulationQueries queries)
         string Candidates(NpgsqlParameterCollection p) => rules.Count == 0
             ? "false"
             : "(" + string.Join(" or ", rules.Select((rule, i) => CustomerFilterSql.RuleCandidates(rule, p, $"r{i}"))) + ")";
-        var (total, excluded, selected) = await queries.CountAsync(tenantId, [Candidates], cancellationToken);
-        var (wouldChange, sample) = await RunAsync(
+        var counting = queries.CountAsync(tenantId, [Candidates], cancellationToken);
+        var running = RunAsync(
             tenantId, Candidates, customer => CustomerProcessor.ApplyExisting(customer, rules, tenant.Rules, tenant.Directory), cancellationToken);
+        var (total, excluded, selected) = await counting;
+        var (wouldChange, sample) = await running;
         return new Simulation(total, excluded, selected[0], null, wouldChange, sample);
     }
 
@@ -57,14 +62,17 @@ public sealed class Simulator(SimulationQueries queries)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(tenant);
-        var (total, excluded, selected) = await queries.CountAsync(tenantId, [p => CustomerFilterSql.All(filter, p, "b")], cancellationToken);
-        var (wouldChange, sample) = await RunAsync(
+        var counting = queries.CountAsync(tenantId, [p => CustomerFilterSql.All(filter, p, "b")], cancellationToken);
+        var running = RunAsync(
             tenantId, p => CustomerFilterSql.All(filter, p, "b"),
             customer => CustomerProcessor.Apply(customer, customer.Id, CustomerGrain.BulkUpdate(request, customer, tenant.Directory), tenant.Rules, tenant.Directory, tenant.RatingSource),
             cancellationToken);
+        var (total, excluded, selected) = await counting;
+        var (wouldChange, sample) = await running;
         return new Simulation(total, excluded, selected[0], null, wouldChange, sample);
     }
 
+    /// <summary>Runs <paramref name="apply"/> on every candidate; the sample keeps the first <see cref="SampleSize"/> that change.</summary>
     private async Task<(long WouldChange, IReadOnlyList<SimulatedCustomer> Sample)> RunAsync(
         string tenantId, Func<NpgsqlParameterCollection, string> candidates, Func<CustomerSnapshot, ChangeOutcome> apply, CancellationToken cancellationToken)
     {
@@ -79,6 +87,8 @@ public sealed class Simulator(SimulationQueries queries)
             wouldChange++;
             if (sample.Count < SampleSize) sample.Add(new SimulatedCustomer(customer.Id, SnapshotDiff.Between(customer, outcome.Customer), outcome.Notifications.Count));
         }, cancellationToken);
+        // The candidates arrive in scan order; the sample is shown by id.
+        sample.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         return (wouldChange, sample);
     }
 }

@@ -28,7 +28,11 @@ public sealed class SimulationQueries(ICustomerDatabases databases, StringPool p
         return (reader.GetInt64(0), reader.GetInt64(1), selected);
     }
 
-    /// <summary>Hands every non-excluded customer the predicate selects to <paramref name="visit"/>, in id order.</summary>
+    /// <summary>
+    /// Hands every non-excluded customer the predicate selects to <paramref name="visit"/>, in no particular order: an
+    /// order by id would walk the whole tenant through the id index (1M random heap reads at 1M customers) instead of
+    /// one sequential scan.
+    /// </summary>
     public async Task ForEachAsync(
         string tenantId, Func<NpgsqlParameterCollection, string> predicate, Action<CustomerSnapshot> visit, CancellationToken cancellationToken)
     {
@@ -40,7 +44,6 @@ public sealed class SimulationQueries(ICustomerDatabases databases, StringPool p
             select customer_id, {CustomerRows.SnapshotColumns}
             from customers
             where tenant_id = @tenant and not excluded and {predicate(command.Parameters)}
-            order by customer_id
             """;
         command.Parameters.AddWithValue("tenant", tenantId);
         command.CommandTimeout = 300;
