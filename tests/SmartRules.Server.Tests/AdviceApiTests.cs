@@ -120,4 +120,22 @@ public sealed class AdviceApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Empty(await AdviceAsync(client, big));
         Assert.Empty(await WarningsAsync(client, big));
     }
+
+    [Fact]
+    public async Task Another_tenant_sees_none_of_it()
+    {
+        var (_, owner) = await api.TenantAsync();
+        var (_, other) = await api.TenantAsync();
+        await owner.PutJson("/api/customers/c1", """{"outstandingAmount":9000,"customFields":{"Secret":"x"}}""");
+        var id = await CreateAsync(owner, """{"name":"big","trigger":{"type":"outstandingAmountThreshold","direction":"exceeds","value":5000},"action":{"type":"assignWorkflow","workflowId":"collections"}}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/rules/{id}/advice")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostJson("/api/rules/simulate", $$"""{"ruleId":"{{id}}"}""")).StatusCode);
+        Assert.Equal("[]", (await (await other.GetAsync("/api/custom-fields")).Body()).ToJsonString());
+        var explained = await (await other.PostJson("/api/explain", """{"customerId":"c1","update":{"name":"probe"}}""")).Body();
+        Assert.Equal(0m, explained["customer"]!["outstandingAmount"]!.GetValue<decimal>()); // a new customer to this tenant
+        Assert.Empty(explained["rules"]!.AsArray());
+        var simulated = await (await other.PostJson("/api/rules/simulate", """{"rule":{"name":"all","trigger":{"type":"customerCreatedOrUpdated"},"action":{"type":"assignWorkflow","workflowId":"vip"}}}""")).Body();
+        Assert.Equal(0, simulated["total"]!.GetValue<long>());
+    }
 }
