@@ -125,11 +125,14 @@ public sealed record RuleRequest(string? Name, TriggerDto? Trigger, IReadOnlyLis
     public RuleDefinitionDto ToDefinition() => new(Name, Trigger, Conditions, Action);
 }
 
-public sealed record RuleResponse(string Id, int Version, string Status, string? Name, TriggerDto? Trigger, IReadOnlyList<ConditionDto>? Conditions, ActionDto? Action)
+/// <summary>A rule, with the advisor's warnings (<see cref="Advisor.RuleWarnings"/>): never blocking, always present.</summary>
+public sealed record RuleResponse(
+    string Id, int Version, string Status, string? Name, TriggerDto? Trigger, IReadOnlyList<ConditionDto>? Conditions, ActionDto? Action,
+    IReadOnlyList<Advisor.RuleWarningResponse> Warnings)
 {
-    public static RuleResponse From(RuleRecord rule) => new(
+    public static RuleResponse From(RuleRecord rule, IReadOnlyList<Advisor.RuleWarningResponse> warnings) => new(
         rule.Id, rule.Version, rule.Active ? "active" : "inactive",
-        rule.Definition.Name, rule.Definition.Trigger, rule.Definition.Conditions ?? [], rule.Definition.Action);
+        rule.Definition.Name, rule.Definition.Trigger, rule.Definition.Conditions ?? [], rule.Definition.Action, warnings);
 }
 
 public sealed record ActivateRequest(bool? ApplyToExisting);

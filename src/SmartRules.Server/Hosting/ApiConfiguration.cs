@@ -5,6 +5,7 @@ using Orleans.Runtime;
 using Scalar.AspNetCore;
 using SmartRules.Persistence.Customers;
 using SmartRules.Server.Apis;
+using SmartRules.Server.Apis.Advisor;
 using SmartRules.Server.Auth;
 using SmartRules.Server.Json;
 
@@ -20,6 +21,9 @@ public static class ApiConfiguration
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection("SmartRules:Ingestion"));
         services.AddSingleton<CustomerQueries>();
+        services.AddSingleton<SimulationQueries>();
+        services.AddSingleton<SmartRules.Grains.Advisor.Simulator>();
+        services.AddSingleton<SmartRules.Grains.Advisor.CustomerAdvisor>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TenantKeyHandler>(AuthSchemes.Tenant, null)
             .AddScheme<AuthenticationSchemeOptions, AdminKeyHandler>(AuthSchemes.Admin, null);
@@ -54,6 +58,9 @@ public static class ApiConfiguration
         api.MapRulesApi();
         api.MapNotificationsApi();
         api.MapBackfillsApi();
+        api.MapExplainApi();
+        api.MapSimulateApi();
+        api.MapAdviceApi();
         return app;
     }
 
