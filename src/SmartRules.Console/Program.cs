@@ -18,5 +18,3 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapDefaultEndpoints();
 
 app.Run();
-
-public partial class Program;
