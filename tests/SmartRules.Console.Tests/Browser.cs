@@ -17,9 +17,22 @@ internal static class Browser
         await page.WaitForInteractiveAsync();
     }
 
-    /// <summary>Waits until the page's circuit is up, so clicks reach the server (Blazor marks nothing, so ask it).</summary>
-    public static async Task WaitForInteractiveAsync(this IPage page) =>
-        await page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('main') && !document.querySelector('#components-reconnect-modal[open]')");
+    /// <summary>Waits until the page's circuit is up, so clicks reach the server: the layout marks its main element
+    /// once it renders interactively (a prerendered page looks the same but does not answer yet).</summary>
+    public static Task WaitForInteractiveAsync(this IPage page) => page.Locator("main[data-interactive=true]").WaitForAsync();
+
+    public static async Task GoAsync(this IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.WaitForInteractiveAsync();
+    }
+
+    /// <summary>Types into a field and leaves it with Tab, as a keyboard user does (the change event binds the value).</summary>
+    public static async Task TypeIntoAsync(this IPage page, string selector, string text)
+    {
+        await page.Locator(selector).FillAsync(text);
+        await page.Locator(selector).PressAsync("Tab");
+    }
 
     /// <summary>No serious or critical axe violation on the page as it is now.</summary>
     public static async Task AssertAccessibleAsync(this IPage page, string name, ITestOutputHelper output)

@@ -10,7 +10,8 @@ namespace SmartRules.Console.Tests;
 /// tenant's key, works through the pages as a person would, checks every page it shows with axe (no serious or
 /// critical violation) and saves a screenshot of it.
 /// </summary>
-public sealed class ConsoleTests(ConsoleFixture fixture, ITestOutputHelper output) : IClassFixture<ConsoleFixture>
+[Collection(ConsoleTestGroup.Name)]
+public sealed class SignInTests(ConsoleFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Signing_in_keeps_the_key_out_of_the_browser()
