@@ -8,8 +8,8 @@ namespace SmartRules.Console;
 
 public static class ConsoleServices
 {
-    /// <summary>Where the API is: <c>SmartRules:ApiUrl</c>, else the AppHost's service name, resolved by service discovery.</summary>
-    public const string DefaultApiUrl = "https+http://api";
+    /// <summary>Where the API is: <c>SmartRules:ApiUrl</c>, else the silos' resource name in the AppHost, resolved by service discovery.</summary>
+    public const string DefaultApiUrl = "https+http://silo";
 
     public static WebApplicationBuilder AddConsoleServices(this WebApplicationBuilder builder)
     {
