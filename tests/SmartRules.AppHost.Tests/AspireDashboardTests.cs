@@ -27,7 +27,7 @@ public sealed partial class AspireDashboardTests(ITestOutputHelper output)
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "SmartRules.sln"))) root = root.Parent!;
         var appHost = Path.Combine(root.FullName, "SmartRules.AppHost", "bin", configuration, "net10.0", "SmartRules.AppHost.dll");
-        var start = new ProcessStartInfo("dotnet", [appHost, $"--SmartRules:Postgres:DataDirectory={Path.Combine(data.FullName, "pg")}", "--SmartRules:ApiPort=0", $"--SmartRules:AdminKey={adminKey}"])
+        var start = new ProcessStartInfo("dotnet", [appHost, $"--SmartRules:Postgres:DataDirectory={Path.Combine(data.FullName, "pg")}", "--SmartRules:ApiPort=0", "--SmartRules:ConsolePort=0", $"--SmartRules:AdminKey={adminKey}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
