@@ -1,7 +1,7 @@
 using SmartRules.AppHost;
 using SmartRules.AppHost.Postgres;
 
-// SmartRules on one machine: PostgreSQL, the silos, the demo load, and the Aspire dashboard.
+// SmartRules on one machine: PostgreSQL, the silos, the web console, the demo load, and the Aspire dashboard.
 //   dotnet run --project SmartRules.AppHost [-- --Silos 3] [--ConnectionStrings:SmartRules "<npgsql>"] [--SmartRules:AdminKey <key>]
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -21,7 +21,8 @@ builder.AddProject<Projects.SmartRules_Demo>("demo")
     .WaitFor(silos)
     .WithExplicitStart();
 
-// The web console (a later issue) joins here: builder.AddProject<Projects.SmartRules_Console>("console").WithReference(silos).
+// The web console for accounts-receivable teams, on the silos' API.
+builder.AddSmartRulesConsole("console", silos);
 
 builder.PrintWhereThingsAre(silos, adminKey);
 

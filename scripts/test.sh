@@ -20,22 +20,19 @@ source scripts/postgres.sh
 ensure_postgres
 
 if [ "$mode" = all ]; then
-  # The dashboard checks (the Orleans dashboard, the Aspire dashboard) drive Debian's Chromium with playwright-core
-  # (Playwright cannot download its own browsers).
+  # The browser tests (the console, the Orleans dashboard, the Aspire dashboard) drive Debian's Chromium with
+  # Playwright for .NET, whose NuGet package brings its own driver (Playwright cannot download its own browsers).
   if ! command -v chromium >/dev/null 2>&1; then
     echo "browser: installing Debian's chromium"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
-  # The dashboard check and the OpenAPI lint (Redocly CLI) run on Node.js; Debian's npm brings it where it is missing.
+  # The OpenAPI lint (Redocly CLI) runs on Node.js; Debian's npm brings it where it is missing.
   if ! command -v npm >/dev/null 2>&1; then
     echo "node: installing Debian's npm"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
   fi
-  for browser in tests/SmartRules.Server.Tests/browser tests/SmartRules.AppHost.Tests/browser; do
-    (cd "$browser" && npm ci --no-audit --no-fund --silent)
-  done
   (cd tests/SmartRules.Server.Tests/openapi && npm ci --no-audit --no-fund --silent)
 fi
 # The multi-host scenario makes network namespaces with iproute2's ip.

@@ -2,7 +2,7 @@ namespace SmartRules.AppHost.Tests;
 
 /// <summary>
 /// One start of the app model for every test of the collection, through Aspire.Hosting.Testing: the executable
-/// PostgreSQL on a throwaway data folder and a free port, two silos, no dashboard.
+/// PostgreSQL on a throwaway data folder and a free port, two silos, the console, no dashboard.
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
@@ -26,7 +26,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         var started = DateTime.UtcNow;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmartRules_AppHost>(
-            [$"--SmartRules:Postgres:DataDirectory={DataDirectory}", "--SmartRules:ApiPort=0", $"--SmartRules:AdminKey={AdminKey}", "--Silos=2"],
+            [$"--SmartRules:Postgres:DataDirectory={DataDirectory}", "--SmartRules:ApiPort=0", "--SmartRules:ConsolePort=0", $"--SmartRules:AdminKey={AdminKey}", "--Silos=2"],
             timeout.Token);
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);

@@ -38,6 +38,35 @@ public sealed class AppModelTests(AppHostFixture app, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task The_console_signs_a_tenant_in_and_shows_its_rules_from_the_silos()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await app.App.ResourceNotifications.WaitForResourceHealthyAsync("console", timeout.Token);
+        var console = app.App.GetEndpoint("console", "http");
+
+        using var admin = new HttpClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.AdminKey);
+        using var tenant = await admin.PostAsJsonAsync(new Uri(app.Silos[0], "/admin/tenants"), new { id = "console", name = "Console" });
+        Assert.Equal(HttpStatusCode.Created, tenant.StatusCode);
+        var key = (await tenant.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+
+        // The sign-in form as a browser posts it (with its antiforgery token); the cookie that comes back opens the rules
+        // page, which the console renders from GET /api/rules on the silos, found by service discovery.
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = console };
+        var form = await browser.GetStringAsync(new Uri("/signin", UriKind.Relative), timeout.Token);
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signedIn = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["_handler"] = "signin", ["Input.ApiKey"] = key,
+        }), timeout.Token);
+        var page = await signedIn.Content.ReadAsStringAsync(timeout.Token);
+        output.WriteLine($"console at {console}: {(int)signedIn.StatusCode} {signedIn.RequestMessage?.RequestUri}");
+        Assert.True(signedIn.IsSuccessStatusCode, page);
+        Assert.Contains("No rules yet", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [RunsLast]
     public async Task Stopping_the_app_leaves_no_process()
     {

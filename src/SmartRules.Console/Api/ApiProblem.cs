@@ -1,0 +1,17 @@
+namespace SmartRules.Console.Api;
+
+/// <summary>An RFC 9457 problem the API answered (or one the console made for a failure to reach it), with its
+/// <c>errors</c> map of field → messages for validation problems, so forms can show each message by its field.</summary>
+public sealed record ApiProblem(int Status, string? Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public static ApiProblem Unreachable(string detail) => new(0, "The API cannot be reached", detail, new Dictionary<string, string[]>());
+
+    /// <summary>The messages for <paramref name="field"/>, and for its sub-fields (<c>trigger</c> gathers <c>trigger.value</c>
+    /// only when asked with <paramref name="includeChildren"/>).</summary>
+    public IEnumerable<string> For(string field, bool includeChildren = false) =>
+        Errors.Where(e => string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)
+                          || (includeChildren && (e.Key.StartsWith(field + ".", StringComparison.OrdinalIgnoreCase) || e.Key.StartsWith(field + "[", StringComparison.OrdinalIgnoreCase))))
+              .SelectMany(e => e.Value);
+
+    public string Summary => Detail ?? Title ?? $"HTTP {Status}";
+}
