@@ -88,7 +88,7 @@ internal static class WorkloadBench
         }
     }
 
-    private static async Task SetUpAsync(HttpClient http)
+    internal static async Task SetUpAsync(HttpClient http)
     {
         foreach (var email in Workload.Users) (await http.PutAsJsonAsync($"/api/users/{email}", new { name = email[..email.IndexOf('@')] })).EnsureSuccessStatusCode();
         foreach (var workflow in Workload.Workflows) (await http.PutAsJsonAsync($"/api/workflows/{workflow}", new { name = workflow })).EnsureSuccessStatusCode();
@@ -101,7 +101,7 @@ internal static class WorkloadBench
         }
     }
 
-    private static byte[][] Bodies(IEnumerable<string> lines, int perRequest) =>
+    internal static byte[][] Bodies(IEnumerable<string> lines, int perRequest) =>
         [.. lines.Chunk(perRequest).Select(chunk => Encoding.UTF8.GetBytes(string.Join('\n', chunk) + "\n"))];
 
     private static async Task<PhaseResult> StreamAsync(string name, byte[][] bodies, int lineCount, HttpClient http, NpgsqlDataSource dataSource, LineLatencies lines, double floor, string floorKind)
@@ -170,7 +170,7 @@ internal static class WorkloadBench
     }
 
     /// <summary>Posts one body; fails on anything but lines refused because their customer is excluded, and counts those.</summary>
-    private static async Task<int> PostAsync(HttpClient http, byte[] body)
+    internal static async Task<int> PostAsync(HttpClient http, byte[] body)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/x-ndjson");

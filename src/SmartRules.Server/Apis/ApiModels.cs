@@ -5,7 +5,8 @@ using SmartRules.Contracts.Rules;
 
 namespace SmartRules.Server.Apis;
 
-public sealed record CreateTenantRequest(string? Id, string? Name);
+/// <summary>A new tenant; <c>Shard</c> names the customer shard for its data (absent: the one holding the fewest customers).</summary>
+public sealed record CreateTenantRequest(string? Id, string? Name, string? Shard = null);
 
 public sealed record CreateTenantResponse(string Id, string ApiKey, string KeyId);
 
