@@ -75,7 +75,7 @@ public sealed class CompiledRuleSet
     /// beyond it), first rule winning a conflict; then whatever that changed cascades through this rule set as after
     /// any change. A backfilled rule that is also in this set has used its one firing.
     /// </summary>
-    public Evaluation EvaluateExisting(CustomerSnapshot customer, IReadOnlyList<CompiledRule> backfillRules, ITenantDirectory directory, EvaluationTrace? trace = null)
+    public Evaluation EvaluateExisting(CustomerSnapshot customer, IReadOnlyList<CompiledRule> backfillRules, ITenantDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(customer);
         ArgumentNullException.ThrowIfNull(backfillRules);
@@ -90,18 +90,11 @@ public sealed class CompiledRuleSet
             if (matched.Exists(m => m.Id == rules[i].Id)) used[i >> 6] |= 1UL << i;
         }
 
-        if (trace is not null)
-        {
-            trace.Begin(rules);
-            foreach (var rule in matched) trace.MatchedExisting(rule, customer);
-        }
-
         EvaluationLog? log = new() { Rounds = 1 };
-        var next = ApplyRound(matched, customer, directory, log, trace);
+        var next = ApplyRound(matched, customer, directory, log, trace: null);
         var current = next.Excluded || next.Equals(customer)
             ? next
-            : RunRounds(rules, used, customer, next, 2, created: false, changed: true, directory, ref log, trace);
-        trace?.End();
+            : RunRounds(rules, used, customer, next, 2, created: false, changed: true, directory, ref log, trace: null);
         return log!.ToEvaluation(current);
     }
 

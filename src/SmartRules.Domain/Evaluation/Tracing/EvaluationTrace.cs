@@ -57,22 +57,6 @@ public sealed class EvaluationTrace
         trace.Outcome = matched ? RuleOutcome.Pending : triggered ? RuleOutcome.ConditionsFailed : RuleOutcome.NotTriggered;
     }
 
-    /// <summary>A backfilled rule, matched as an existing customer (simulate's cascade starts with it).</summary>
-    internal void MatchedExisting(CompiledRule rule, CustomerSnapshot customer)
-    {
-        if (!_byRule.TryGetValue(rule, out var trace))
-        {
-            trace = new RuleTrace(rule);
-            _rules.Add(trace);
-            _byRule[rule] = trace;
-        }
-
-        trace.Round = 1;
-        trace.Trigger = new TriggerTrace(true, null, null, "applied to an existing customer: its current value is beyond the threshold, or the trigger is not a threshold");
-        trace.Conditions = Judge(rule, customer);
-        trace.Outcome = RuleOutcome.Pending;
-    }
-
     internal void Fired(CompiledRule rule, CustomerSnapshot before, CustomerSnapshot after, string? note)
     {
         if (!_byRule.TryGetValue(rule, out var trace)) return;
