@@ -33,7 +33,7 @@ internal sealed class BenchServer : IAsyncDisposable
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Configuration["SmartRules:AdminKey"] = "bench-admin";
-        builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, builder.Configuration, sp.GetRequiredService<ILoggerFactory>()));
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());

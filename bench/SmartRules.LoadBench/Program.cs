@@ -26,13 +26,15 @@ using SmartRules.Server.Hosting;
 var options = Args.Parse(args);
 var server = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } pg ? pg : "Host=127.0.0.1;Username=smartrules;Password=smartrules;Database=postgres";
 string[] workloads = ["workloads", "import", "heavy", "light", "ingest"];
-if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill"))
+if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill") || args.Contains("simulate") || args.Contains("scaleout"))
 {
     // The real workloads beside the durable-write floor of the same run (import, heavy, light, paced):
     //   dotnet run -c Release --project bench/SmartRules.LoadBench -- workloads [--customers 100000] [--updates 200000] [--seed 1]
     //   (or one of: import | heavy (import, heavy, paced) | light (import, light))
     // Customer lists at 1M customers:                      dotnet run -c Release --project bench/SmartRules.LoadBench -- lists --customers 1000000
     // Backfills beside a set-based UPDATE:                 dotnet run -c Release --project bench/SmartRules.LoadBench -- backfill
+    // Simulate (advisor) at 1M customers:                  dotnet run -c Release --project bench/SmartRules.LoadBench -- simulate --customers 1000000
+    // Scale-out (1 or 2 silos x 1 or 2 customer shards):   dotnet run -c Release --project bench/SmartRules.LoadBench -- scaleout [--customers 20000] [--updates 60000]
     var ingestDatabase = "smartrules_bench_ingest_" + Guid.NewGuid().ToString("N")[..6];
     await using (var admin = new NpgsqlConnection(server))
     {
@@ -43,8 +45,10 @@ if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("bac
     try
     {
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString;
-        if (args.Contains("backfill")) await BackfillBench.RunAsync(connection);
+        if (args.Contains("scaleout")) await ScaleOutBench.RunAsync(connection, Args.Parse(args).Customers, Args.Parse(args).Updates);
+        else if (args.Contains("backfill")) await BackfillBench.RunAsync(connection);
         else if (args.Contains("lists")) await ListBench.RunAsync(connection, Args.Parse(args).Customers);
+        else if (args.Contains("simulate")) await SimulateBench.RunAsync(connection, Args.Parse(args).Customers);
         else await WorkloadBench.RunAsync(connection, args.First(workloads.Contains), options.Customers, options.Updates, options.Seed);
     }
     finally

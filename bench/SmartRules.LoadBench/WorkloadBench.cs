@@ -88,7 +88,7 @@ internal static class WorkloadBench
         }
     }
 
-    private static async Task SetUpAsync(HttpClient http)
+    internal static async Task SetUpAsync(HttpClient http)
     {
         foreach (var email in Workload.Users) (await http.PutAsJsonAsync($"/api/users/{email}", new { name = email[..email.IndexOf('@')] })).EnsureSuccessStatusCode();
         foreach (var workflow in Workload.Workflows) (await http.PutAsJsonAsync($"/api/workflows/{workflow}", new { name = workflow })).EnsureSuccessStatusCode();
@@ -101,7 +101,7 @@ internal static class WorkloadBench
         }
     }
 
-    private static byte[][] Bodies(IEnumerable<string> lines, int perRequest) =>
+    internal static byte[][] Bodies(IEnumerable<string> lines, int perRequest) =>
         [.. lines.Chunk(perRequest).Select(chunk => Encoding.UTF8.GetBytes(string.Join('\n', chunk) + "\n"))];
 
     private static async Task<PhaseResult> StreamAsync(string name, byte[][] bodies, int lineCount, HttpClient http, NpgsqlDataSource dataSource, LineLatencies lines, double floor, string floorKind)
@@ -111,6 +111,7 @@ internal static class WorkloadBench
         var requestLatencies = new double[bodies.Length];
         var excluded = 0;
         var next = -1;
+        var cost = ProcessCost.Start();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Streams).Select(async _ =>
         {
@@ -123,12 +124,14 @@ internal static class WorkloadBench
             }
         }));
         var seconds = clock.Elapsed.TotalSeconds;
+        var spent = cost.Stop(lineCount, seconds);
         var after = await CountAsync(dataSource);
         var (lineP50, lineP99) = lines.Percentiles();
         Array.Sort(requestLatencies);
         var result = new PhaseResult(name, lineCount / seconds, floor, floorKind, Measure.Percentile(requestLatencies, 0.5), Measure.Percentile(requestLatencies, 0.99),
             lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         Console.WriteLine($"{name}: {lineCount:N0} lines in {seconds:0.0} s = {result.Rate:N0}/s; {after.Firings - counts.Firings:N0} firings, {after.Audit - counts.Audit:N0} audit rows, {after.Outbox - counts.Outbox:N0} notifications");
+        Console.WriteLine($"  {name} cost per line: {spent}");
         return result;
     }
 
@@ -167,7 +170,7 @@ internal static class WorkloadBench
     }
 
     /// <summary>Posts one body; fails on anything but lines refused because their customer is excluded, and counts those.</summary>
-    private static async Task<int> PostAsync(HttpClient http, byte[] body)
+    internal static async Task<int> PostAsync(HttpClient http, byte[] body)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/x-ndjson");

@@ -10,7 +10,7 @@ var connectionString = builder.Configuration.GetConnectionString("SmartRules")
     ?? throw new InvalidOperationException("Set ConnectionStrings:SmartRules (environment: ConnectionStrings__SmartRules) to an Npgsql connection string.");
 
 // Runs before the silo: an empty database gets the whole schema, Orleans tables included.
-builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, builder.Configuration, sp.GetRequiredService<ILoggerFactory>()));
 
 // Aspire's keys (Orleans:Clustering/Reminders:ProviderType and ServiceKey) when present, else today's: see OrleansProviders.
 OrleansProviders.AddAdoNetDefaults(builder.Configuration);

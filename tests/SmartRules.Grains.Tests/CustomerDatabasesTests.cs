@@ -52,6 +52,9 @@ public sealed class CustomerDatabasesTests(CustomerDatabasesTests.RoutedCluster 
 
         public ValueTask<CustomerDatabase> ForTenantAsync(string tenantId, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(tenantId.StartsWith(RoutedCluster.Prefix, StringComparison.Ordinal) ? elsewhere : cluster);
+
+        public async Task<CustomerDatabase> PlaceAsync(string tenantId, string? shard, CancellationToken cancellationToken = default) =>
+            await ForTenantAsync(tenantId, cancellationToken);
     }
 
     [Fact]

@@ -61,12 +61,12 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
-    /// <summary>Creates a tenant through the admin API, with users and workflows, and a client carrying its key.</summary>
-    public async Task<(string Id, HttpClient Client)> TenantAsync()
+    /// <summary>Creates a tenant through the admin API (on <paramref name="shard"/> when given), with users and workflows, and a client carrying its key.</summary>
+    public async Task<(string Id, HttpClient Client)> TenantAsync(string? shard = null)
     {
         var id = "t-" + Guid.NewGuid().ToString("N")[..10];
         using var admin = Admin();
-        var created = await admin.PostAsJsonAsync("/admin/tenants", new { id, name = "Tenant " + id });
+        var created = await admin.PostAsJsonAsync("/admin/tenants", new { id, name = "Tenant " + id, shard });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var key = (await created.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
         var client = CreateClient();

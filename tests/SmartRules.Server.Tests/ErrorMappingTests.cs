@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using SmartRules.Persistence.Customers;
 using SmartRules.Server.Hosting;
 
 namespace SmartRules.Server.Tests;
@@ -59,6 +60,9 @@ public sealed class ErrorMappingTests
         { new NpgsqlException("The connection pool has been exhausted"), FailureKind.Unavailable },
         { new TimeoutException("Response did not arrive on time"), FailureKind.Unavailable },
         { new SiloUnavailableException(), FailureKind.Unavailable },
+        // A tenant whose customer shard is not configured here or cannot be prepared: an outage of that tenant's data.
+        { new CustomerShardUnavailableException("The customer shard 'Shard2' cannot be reached."), FailureKind.Unavailable },
+        { new OrleansException("Error activating grain", new CustomerShardUnavailableException("not configured")), FailureKind.Unavailable },
         // Its constructors are internal; Orleans' own exception codec makes them this way too.
         { (Exception)RuntimeHelpers.GetUninitializedObject(typeof(OrleansMessageRejectionException)), FailureKind.Unavailable },
         // Wrapped, as grain activation and Orleans forward them: the innermost cause decides.
@@ -101,6 +105,25 @@ public sealed class ErrorMappingTests
 
         Assert.IsType<PostgresException>(received);
         Assert.Equal(expected, Failures.Classify(received));
+    }
+
+    /// <summary>
+    /// A tenant's shard found unreachable in a grain on another silo: the silo's serializer is told about
+    /// SmartRules.Persistence (SiloConfiguration), so the exception arrives as itself and is answered 503, not 500.
+    /// </summary>
+    [Fact]
+    public void A_shard_outage_that_crossed_silos_is_still_an_outage()
+    {
+        using var services = new ServiceCollection()
+            .AddSerializer()
+            .Configure<ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("SmartRules.Persistence"))
+            .BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+
+        var received = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(new CustomerShardUnavailableException("The customer shard 'Shard2' cannot be reached.")));
+
+        Assert.IsType<CustomerShardUnavailableException>(received);
+        Assert.Equal(FailureKind.Unavailable, Failures.Classify(received));
     }
 
     [Fact]

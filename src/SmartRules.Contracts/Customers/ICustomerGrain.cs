@@ -23,6 +23,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("ApplyBackfill")]
     Task<Backfills.BackfillOutcome> ApplyBackfillAsync(Backfills.BackfillWork work);
 
+    /// <summary>
+    /// POST /api/explain: runs the update through exactly the code of <see cref="ApplyAsync"/> (merge, rounds, first
+    /// rule wins, cascade) with an evaluation trace, and writes nothing — no state, audit, outbox or sequence. A
+    /// customer that does not exist is evaluated as a new one (and its grain, activated empty, stores nothing).
+    /// </summary>
+    [Alias("Explain")]
+    Task<Advisor.ExplainResult> ExplainAsync(Advisor.ExplainCommand command);
+
     /// <summary>The customer, or <c>null</c> when it does not exist.</summary>
     [Alias("Get")]
     Task<CustomerView?> GetAsync();

@@ -7,9 +7,13 @@ namespace SmartRules.Contracts.Tenants;
 [Alias("SmartRules.ITenantGrain")]
 public interface ITenantGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the tenant with the hash of its first API key and answers that key; <c>null</c> when the tenant already exists.</summary>
+    /// <summary>
+    /// Creates the tenant with the hash of its first API key and answers that key; <c>null</c> when the tenant already
+    /// exists. Its customer data goes to <paramref name="shard"/> (a configured customer shard; the caller validates it),
+    /// or when <c>null</c> to the shard holding the fewest customers; the choice is recorded before the tenant exists.
+    /// </summary>
     [Alias("Create")]
-    Task<TenantApiKey?> CreateAsync(string name, string apiKeyHash);
+    Task<TenantApiKey?> CreateAsync(string name, string apiKeyHash, string? shard = null);
 
     /// <summary>Whether the hash is one of the tenant's keys not revoked; records when the key was used (to the minute).</summary>
     [Alias("VerifyKey")]

@@ -2,6 +2,7 @@ using SmartRules.Domain.Customers;
 using SmartRules.Domain.Tenants;
 using SmartRules.Domain.Rules;
 using SmartRules.Domain.Rules.Triggers;
+using SmartRules.Domain.Evaluation.Tracing;
 
 namespace SmartRules.Domain.Evaluation;
 
@@ -44,8 +45,9 @@ public sealed class CompiledRuleSet
     /// Runs the rules on one external change from <paramref name="before"/> to <paramref name="after"/>
     /// (<paramref name="created"/>: the change created the customer, and <paramref name="before"/> is then
     /// <see cref="CustomerSnapshot.BeforeCreation"/>). Allocates nothing when no rule matches.
+    /// <paramref name="trace"/> (explain) records every rule's judgement and outcome; the decisions are the same.
     /// </summary>
-    public Evaluation Evaluate(CustomerSnapshot before, CustomerSnapshot after, bool created, ITenantDirectory directory)
+    public Evaluation Evaluate(CustomerSnapshot before, CustomerSnapshot after, bool created, ITenantDirectory directory, EvaluationTrace? trace = null)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -54,12 +56,15 @@ public sealed class CompiledRuleSet
         var changed = !ReferenceEquals(before, after) && !before.Equals(after);
         if (rules.Length == 0 || before.Excluded || (!created && !changed))
         {
+            if (trace is not null && !before.Excluded) trace.NothingChanged(rules, after);
             return Evaluation.NothingMatched(after);
         }
 
+        trace?.Begin(rules);
         Span<ulong> used = stackalloc ulong[(rules.Length + 63) >> 6];
         EvaluationLog? log = null;
-        var current = RunRounds(rules, used, before, after, 1, created, changed, directory, ref log);
+        var current = RunRounds(rules, used, before, after, 1, created, changed, directory, ref log, trace);
+        trace?.End();
         return log is null ? Evaluation.NothingMatched(after) : log.ToEvaluation(current);
     }
 
@@ -70,7 +75,7 @@ public sealed class CompiledRuleSet
     /// beyond it), first rule winning a conflict; then whatever that changed cascades through this rule set as after
     /// any change. A backfilled rule that is also in this set has used its one firing.
     /// </summary>
-    public Evaluation EvaluateExisting(CustomerSnapshot customer, IReadOnlyList<CompiledRule> backfillRules, ITenantDirectory directory)
+    public Evaluation EvaluateExisting(CustomerSnapshot customer, IReadOnlyList<CompiledRule> backfillRules, ITenantDirectory directory, EvaluationTrace? trace = null)
     {
         ArgumentNullException.ThrowIfNull(customer);
         ArgumentNullException.ThrowIfNull(backfillRules);
@@ -85,17 +90,24 @@ public sealed class CompiledRuleSet
             if (matched.Exists(m => m.Id == rules[i].Id)) used[i >> 6] |= 1UL << i;
         }
 
+        if (trace is not null)
+        {
+            trace.Begin(rules);
+            foreach (var rule in matched) trace.MatchedExisting(rule, customer);
+        }
+
         EvaluationLog? log = new() { Rounds = 1 };
-        var next = ApplyRound(matched, customer, directory, log);
+        var next = ApplyRound(matched, customer, directory, log, trace);
         var current = next.Excluded || next.Equals(customer)
             ? next
-            : RunRounds(rules, used, customer, next, 2, created: false, changed: true, directory, ref log);
+            : RunRounds(rules, used, customer, next, 2, created: false, changed: true, directory, ref log, trace);
+        trace?.End();
         return log!.ToEvaluation(current);
     }
 
     private static CustomerSnapshot RunRounds(
         CompiledRule[] rules, Span<ulong> used, CustomerSnapshot previous, CustomerSnapshot current, int firstRound,
-        bool created, bool changed, ITenantDirectory directory, ref EvaluationLog? log)
+        bool created, bool changed, ITenantDirectory directory, ref EvaluationLog? log, EvaluationTrace? trace)
     {
         List<CompiledRule>? matched = null;
         for (var number = firstRound; ; number++)
@@ -106,7 +118,10 @@ public sealed class CompiledRuleSet
             {
                 if ((used[i >> 6] & (1UL << i)) != 0) continue;
                 var rule = rules[i];
-                if (rule.Trigger.Fires(round) && rule.ConditionsHold(current))
+                var triggered = rule.Trigger.Fires(round);
+                var matches = triggered && rule.ConditionsHold(current);
+                trace?.Judged(rule, round, triggered, matches);
+                if (matches)
                 {
                     // A rule that matches has used its chance for this change, whatever happens to its action.
                     used[i >> 6] |= 1UL << i;
@@ -117,7 +132,7 @@ public sealed class CompiledRuleSet
             if (matched is null || matched.Count == 0) return current;
             log ??= new EvaluationLog();
             log.Rounds = number;
-            var next = ApplyRound(matched, current, directory, log);
+            var next = ApplyRound(matched, current, directory, log, trace);
             if (next.Excluded || next.Equals(current)) return next;
             previous = current;
             current = next;
@@ -125,7 +140,7 @@ public sealed class CompiledRuleSet
         }
     }
 
-    private static CustomerSnapshot ApplyRound(List<CompiledRule> matched, CustomerSnapshot start, ITenantDirectory directory, EvaluationLog log)
+    private static CustomerSnapshot ApplyRound(List<CompiledRule> matched, CustomerSnapshot start, ITenantDirectory directory, EvaluationLog log, EvaluationTrace? trace)
     {
         var state = start;
         CompiledRule? workflowWinner = null;
@@ -134,14 +149,18 @@ public sealed class CompiledRuleSet
         {
             if (excludedBy is not null)
             {
-                log.Skipped(rule, $"customer excluded earlier in this round by rule '{excludedBy.Name}' ({excludedBy.Id})");
+                var note = $"customer excluded earlier in this round by rule '{excludedBy.Name}' ({excludedBy.Id})";
+                log.Skipped(rule, note);
+                trace?.NotActed(rule, RuleOutcome.NotReached, note);
                 continue;
             }
 
             var conflictKey = rule.Action.ConflictKey;
             if (conflictKey is not null && workflowWinner is not null)
             {
-                log.Skipped(rule, $"lost a conflict: rule '{workflowWinner.Name}' ({workflowWinner.Id}), earlier in the rule set, set the {conflictKey} in this round");
+                var note = $"lost a conflict: rule '{workflowWinner.Name}' ({workflowWinner.Id}), earlier in the rule set, set the {conflictKey} in this round";
+                log.Skipped(rule, note);
+                trace?.NotActed(rule, RuleOutcome.LostConflict, note);
                 continue;
             }
 
@@ -149,15 +168,19 @@ public sealed class CompiledRuleSet
             if (!effect.TookEffect)
             {
                 log.Skipped(rule, effect.Note ?? "the action could not be carried out");
+                trace?.NotActed(rule, RuleOutcome.Skipped, effect.Note ?? "the action could not be carried out");
                 continue;
             }
 
             if (conflictKey is not null) workflowWinner = rule;
             log.Fired(rule, state, effect.State, effect.Note, effect.Notification);
+            trace?.Fired(rule, state, effect.State, effect.Notification is { } n ? Join(effect.Note, $"plans a {RuleVocabulary.Name(n.Channel)} notification to {n.Recipient}") : effect.Note);
             state = effect.State;
             if (state.Excluded) excludedBy = rule;
         }
 
         return state;
     }
+
+    private static string Join(string? first, string second) => first is null ? second : first + "; " + second;
 }

@@ -1,5 +1,6 @@
 using SmartRules.Domain.Audit;
 using SmartRules.Domain.Customers;
+using SmartRules.Domain.Evaluation.Tracing;
 using SmartRules.Domain.Tenants;
 
 namespace SmartRules.Domain.Evaluation;
@@ -28,6 +29,7 @@ public static class CustomerProcessor
 
     /// <param name="current">The customer as stored, or <c>null</c> when it does not exist yet.</param>
     /// <param name="note">Said on the update's audit entry (for example which bulk action made the change).</param>
+    /// <param name="trace">Filled with every rule's judgement for explain; the outcome is the same with or without it.</param>
     public static ChangeOutcome Apply(
         CustomerSnapshot? current,
         string customerId,
@@ -35,7 +37,8 @@ public static class CustomerProcessor
         CompiledRuleSet rules,
         ITenantDirectory directory,
         RatingSource ratingSource = RatingSource.Provided,
-        string? note = null)
+        string? note = null,
+        EvaluationTrace? trace = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentNullException.ThrowIfNull(update);
@@ -51,11 +54,12 @@ public static class CustomerProcessor
         var after = update.ApplyTo(before, ratingSource);
         if (!created && after.Equals(before))
         {
+            trace?.NothingChanged(rules.Rules, before);
             return new(ChangeStatus.Unchanged, before, [], [], [], 0);
         }
 
         var updateEntry = new AuditEntry(AuditKind.Update, SnapshotDiff.Between(before, after), Note: created ? "customer created" : note);
-        var evaluation = rules.Evaluate(before, after, created, directory);
+        var evaluation = rules.Evaluate(before, after, created, directory, trace);
         return new(
             created ? ChangeStatus.Created : ChangeStatus.Updated,
             evaluation.Customer,

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace SmartRules.Domain.Rules;
 
 /// <summary>Limits and checks shared by every text a client puts into a rule.</summary>
@@ -11,7 +13,12 @@ public static class TextRules
     /// <summary>A text short enough to quote in a message (the first 40 characters).</summary>
     public static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    public static bool HasControlCharacters(string text) => text.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || text.Contains('\u007f', StringComparison.Ordinal);
+    public static bool HasControlCharacters(string text) => text.AsSpan().ContainsAny(ControlCharacters);
+
+    /// <summary>C0 controls and DEL. One search, no allocation (string.Contains(char, StringComparison) boxed the char).</summary>
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
 
     /// <summary>Why <paramref name="text"/> is not a usable name (rule, custom field), or <c>null</c> when it is.</summary>
     public static string? NameProblem(string? text, int maxLength)

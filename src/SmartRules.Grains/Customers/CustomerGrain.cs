@@ -125,13 +125,23 @@ public sealed class CustomerGrain(
         return BackfillOutcome.Applied;
     }
 
-    /// <summary>The change a bulk action makes to one customer: the workflow, or users added and removed.</summary>
-    private static CustomerUpdate BulkUpdate(BackfillRequest request, CustomerSnapshot customer, Domain.Tenants.TenantDirectory directory)
+    /// <summary>The change a bulk action makes to one customer: the workflow, or users added and removed (also its dry run).</summary>
+    public static CustomerUpdate BulkUpdate(BackfillRequest request, CustomerSnapshot customer, Domain.Tenants.TenantDirectory directory)
     {
         if (request.WorkflowId is { } workflow) return new CustomerUpdate { Workflow = workflow };
         string Canonical(string email) => directory.TryResolveUser(email, out var user) ? user : email;
         var users = customer.AssignedUsers.Union((request.AddUsers ?? []).Select(Canonical)).Except(request.RemoveUsers ?? []);
         return new CustomerUpdate { AssignedUsers = users.ToArray() };
+    }
+
+    /// <summary>Reads this grain's state and the tenant's rules, and changes neither (see <see cref="Advisor.Explainer"/>).</summary>
+    public async Task<Contracts.Advisor.ExplainResult> ExplainAsync(Contracts.Advisor.ExplainCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var (tenantId, customerId) = Key;
+        var current = state.State;
+        var tenant = await tenants.GetAsync(tenantId);
+        return Advisor.Explainer.Explain(current.Customer, current.Version, customerId, command, tenant);
     }
 
     public Task<CustomerView?> GetAsync() =>

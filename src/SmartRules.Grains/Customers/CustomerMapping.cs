@@ -78,30 +78,43 @@ public static class CustomerMapping
         }));
     }
 
-    private static void WriteValues(Utf8JsonWriter json, string name, IReadOnlyList<FieldChange> changes, bool before)
+    private static void WriteValues(Utf8JsonWriter json, string? name, IReadOnlyList<FieldChange> changes, bool before)
     {
-        json.WriteStartObject(name);
+        if (name is null) json.WriteStartObject();
+        else json.WriteStartObject(name);
         for (var i = 0; i < changes.Count; i++)
         {
             var change = changes[i];
             json.WritePropertyName(change.Field);
-            switch (before ? change.Before : change.After)
-            {
-                case null: json.WriteNullValue(); break;
-                case decimal d: json.WriteNumberValue(d); break;
-                case string text: json.WriteStringValue(text); break;
-                case bool b: json.WriteBooleanValue(b); break;
-                case string[] list:
-                    json.WriteStartArray();
-                    foreach (var item in list) json.WriteStringValue(item);
-                    json.WriteEndArray();
-                    break;
-                case var other: json.WriteStringValue(other.ToString()); break;
-            }
+            WriteValue(json, before ? change.Before : change.After);
         }
 
         json.WriteEndObject();
     }
+
+    /// <summary>One value of a <see cref="FieldChange"/> (null, decimal, text, bool or list of texts) as JSON.</summary>
+    internal static void WriteValue(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null: json.WriteNullValue(); break;
+            case decimal d: json.WriteNumberValue(d); break;
+            case string text: json.WriteStringValue(text); break;
+            case bool b: json.WriteBooleanValue(b); break;
+            case IReadOnlyList<string> list:
+                json.WriteStartArray();
+                foreach (var item in list) json.WriteStringValue(item);
+                json.WriteEndArray();
+                break;
+            case var other: json.WriteStringValue(other.ToString()); break;
+        }
+    }
+
+    /// <summary>The "before" or "after" side of some field changes as one JSON object.</summary>
+    public static string ValuesJson(IReadOnlyList<FieldChange> changes, bool before) =>
+        JsonText.Write((changes, before), static (json, state) => WriteValues(json, null, state.changes, state.before));
+
+    public static string ValueJson(object? value) => JsonText.Write(value, static (json, v) => WriteValue(json, v));
 
     public static FiredRule ToContract(this RuleFiring firing) => new(firing.RuleId, firing.RuleVersion, RuleVocabulary.Name(firing.Action));
 }

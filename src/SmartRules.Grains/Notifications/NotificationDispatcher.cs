@@ -37,22 +37,25 @@ public sealed partial class NotificationDispatcher(
 
     private readonly NotificationOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Each database that holds customer data has its own outbox and its own loop: a shard that is down, or slow to
+    // refuse connections, delays nobody else's notifications.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(databases.All.Select(database => Task.Run(() => RunAsync(database, stoppingToken), stoppingToken)));
+
+    private async Task RunAsync(CustomerDatabase database, CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.PollInterval);
-        do
+        try
         {
-            try
+            do
             {
-                // Each database that holds customer data has its own outbox; one that fails does not stop the others.
-                foreach (var database in databases.All) await DeliverDueAsync(database, stoppingToken);
+                await DeliverDueAsync(database, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task DeliverDueAsync(CustomerDatabase database, CancellationToken stoppingToken)

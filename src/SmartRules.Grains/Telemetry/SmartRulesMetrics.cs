@@ -65,9 +65,11 @@ public static class SmartRulesMetrics
 
     public static void Backfill(string outcome) => BackfillCustomers.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    public static void WriteBatch(int size, TimeSpan duration)
+    /// <summary>A group-commit batch committed on <paramref name="shard"/>: the tag tells a saturated shard from the others.</summary>
+    public static void WriteBatch(string shard, int size, TimeSpan duration)
     {
-        WriteBatchSize.Record(size);
-        WriteBatchDuration.Record(duration.TotalMilliseconds);
+        var tag = new KeyValuePair<string, object?>("shard", shard);
+        WriteBatchSize.Record(size, tag);
+        WriteBatchDuration.Record(duration.TotalMilliseconds, tag);
     }
 }

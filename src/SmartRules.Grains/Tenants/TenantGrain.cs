@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Tenants;
 using SmartRules.Domain.Rules;
+using SmartRules.Persistence.Customers;
 
 namespace SmartRules.Grains.Tenants;
 
@@ -11,6 +12,7 @@ namespace SmartRules.Grains.Tenants;
 public sealed partial class TenantGrain(
     [PersistentState("tenant", GrainStorageNames.Tenants)] IPersistentState<TenantState> state,
     IGrainFactory grains,
+    ICustomerDatabases customerDatabases,
     TimeProvider time,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
@@ -30,9 +32,12 @@ public sealed partial class TenantGrain(
         }
     }
 
-    public async Task<TenantApiKey?> CreateAsync(string name, string apiKeyHash)
+    public async Task<TenantApiKey?> CreateAsync(string name, string apiKeyHash, string? shard = null)
     {
         if (state.State.Exists) return null;
+        // The shard is recorded first, while nothing of the tenant exists anywhere: if saving the tenant fails, a retry
+        // places it again and nothing has to move. A tenant that exists never gets here, so it never moves.
+        await customerDatabases.PlaceAsync(TenantKey.TenantIdOf(this.GetPrimaryKeyString()), shard);
         state.State.Exists = true;
         state.State.Name = name;
         var key = NewKey(apiKeyHash);

@@ -7,17 +7,18 @@ namespace SmartRules.Persistence.Customers;
 /// </summary>
 public interface ICustomerDatabases
 {
-    /// <summary>The database of the tenant's customer data. Completes synchronously when the answer is known (the hot path).</summary>
+    /// <summary>
+    /// The database of the tenant's customer data. Completes synchronously when the answer is known (the hot path).
+    /// Throws <see cref="CustomerShardUnavailableException"/> when the tenant's shard is not configured or cannot be prepared.
+    /// </summary>
     ValueTask<CustomerDatabase> ForTenantAsync(string tenantId, CancellationToken cancellationToken = default);
 
     /// <summary>Every database that holds customer data, for work that is not per tenant (the notification dispatcher).</summary>
     IReadOnlyList<CustomerDatabase> All { get; }
-}
 
-/// <summary>Every tenant on one database: the cluster's own (the only layout until shards are configured).</summary>
-public sealed class SingleCustomerDatabase(CustomerDatabase database) : ICustomerDatabases
-{
-    public IReadOnlyList<CustomerDatabase> All { get; } = [database];
-
-    public ValueTask<CustomerDatabase> ForTenantAsync(string tenantId, CancellationToken cancellationToken = default) => ValueTask.FromResult(database);
+    /// <summary>
+    /// Chooses and records the database of a tenant being created, before it has any data: <paramref name="shard"/> when
+    /// given (one of <see cref="All"/>'s names), else the reachable one holding the fewest customers.
+    /// </summary>
+    Task<CustomerDatabase> PlaceAsync(string tenantId, string? shard, CancellationToken cancellationToken = default);
 }

@@ -6,6 +6,8 @@ namespace SmartRules.Persistence.Schema;
 /// <summary>
 /// Brings a database to the newest schema: the migrations embedded in this assembly (Schema/Migrations/NNNN_name.sql),
 /// applied in order, each once, each in its own transaction, recorded in <c>smartrules_schema_migrations</c>.
+/// Migrations come in two tracks (<see cref="SchemaTrack"/>) numbered in one sequence: the cluster database applies
+/// every migration, a customer shard only those of the customer track, so both record versions in the same table.
 /// A transaction-scoped advisory lock serialises silos that start together on an empty database: the second waits,
 /// then finds the work done. Applying twice is a no-op.
 /// </summary>
@@ -14,9 +16,15 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
     // An arbitrary constant that names "SmartRules schema migration" among advisory locks.
     private const long LockKey = 0x5352_5F53_4348_454D;
 
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } = LoadMigrations();
+    private const string TrackMarker = "-- track: ";
 
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    public static IReadOnlyList<(int Version, string Name, SchemaTrack Track, string Sql)> Migrations { get; } = LoadMigrations();
+
+    /// <summary>Applies the migrations of the cluster database: both tracks.</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => MigrateAsync(customerShardOnly: false, cancellationToken);
+
+    /// <summary>Applies both tracks, or with <paramref name="customerShardOnly"/> only the customer tables (a shard that is not the cluster database).</summary>
+    public async Task MigrateAsync(bool customerShardOnly, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var create = new NpgsqlCommand(
@@ -33,8 +41,9 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
             }
         }
 
-        foreach (var (version, name, sql) in Migrations)
+        foreach (var (version, name, track, sql) in Migrations)
         {
+            if (customerShardOnly && track != SchemaTrack.Customers) continue;
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using (var lockCommand = new NpgsqlCommand("select pg_advisory_xact_lock(@key)", connection, transaction))
             {
@@ -72,11 +81,11 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema migration {Version} {Name}")]
     private static partial void LogApplied(ILogger logger, int version, string name);
 
-    private static List<(int, string, string)> LoadMigrations()
+    private static List<(int, string, SchemaTrack, string)> LoadMigrations()
     {
         const string prefix = "SmartRules.Persistence.Migrations.";
         var assembly = typeof(SchemaMigrator).Assembly;
-        var migrations = new List<(int, string, string)>();
+        var migrations = new List<(int, string, SchemaTrack, string)>();
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
         {
             var fileName = resource[prefix.Length..^".sql".Length];
@@ -84,7 +93,17 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
             var version = int.Parse(fileName[..underscore], System.Globalization.CultureInfo.InvariantCulture);
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
-            migrations.Add((version, fileName[(underscore + 1)..], reader.ReadToEnd()));
+            var sql = reader.ReadToEnd();
+            // Every migration says where it belongs: one without a track would silently miss the shards or the cluster.
+            var track = sql.StartsWith(TrackMarker, StringComparison.Ordinal)
+                ? sql[TrackMarker.Length..sql.IndexOf('\n', StringComparison.Ordinal)].Trim() switch
+                {
+                    "cluster" => SchemaTrack.Cluster,
+                    "customers" => SchemaTrack.Customers,
+                    var other => throw new InvalidOperationException($"Migration {fileName} names an unknown track '{other}'."),
+                }
+                : throw new InvalidOperationException($"Migration {fileName} does not start with '{TrackMarker}cluster' or '{TrackMarker}customers'.");
+            migrations.Add((version, fileName[(underscore + 1)..], track, sql));
         }
 
         migrations.Sort((a, b) => a.Item1.CompareTo(b.Item1));

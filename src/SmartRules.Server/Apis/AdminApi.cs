@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using SmartRules.Contracts.Backfills;
 using SmartRules.Contracts.Tenants;
 using SmartRules.Domain.Rules;
+using SmartRules.Persistence.Customers;
 using SmartRules.Server.Auth;
 
 namespace SmartRules.Server.Apis;
@@ -14,7 +15,7 @@ public static class AdminApi
         admin.MapPost("/tenants", CreateTenant).WithName("CreateTenant")
             .Accepts<CreateTenantRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a tenant")
-            .WithDescription("""Creates a tenant and answers its API key, once: only a hash is stored. Body: {"id":"acme","name":"Acme"}; ids are 1–64 of a–z, 0–9, '-'. An existing id answers 409.""");
+            .WithDescription("""Creates a tenant and answers its API key, once: only a hash is stored. Body: {"id":"acme","name":"Acme","shard":"SmartRulesShard2"}; ids are 1–64 of a–z, 0–9, '-'. "shard" (optional) is the customer shard that holds the tenant's customers, audit and notifications: "SmartRules" (the cluster database) or a name of SmartRules:CustomerShards; without it, the reachable shard holding the fewest customers. An existing id answers 409 and moves nothing.""");
         admin.MapPost("/tenants/{id}/keys", AddKey).WithName("AddApiKey").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Add an API key to a tenant")
             .WithDescription("Key rotation: a new key for the tenant, shown once (only a hash is stored); the tenant's other keys keep working until they are revoked.");
@@ -44,17 +45,22 @@ public static class AdminApi
             Environment.WorkingSet, gc.HeapSizeBytes - gc.FragmentedBytes, GC.CollectionCount(2)));
     }
 
-    public static async Task<Results<Created<CreateTenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenant(HttpRequest request, IGrainFactory grains)
+    public static async Task<Results<Created<CreateTenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenant(HttpRequest request, IGrainFactory grains, ICustomerDatabases databases)
     {
         var (body, problem) = await ApiResults.ReadAsync<CreateTenantRequest>(request);
         if (problem is not null) return problem;
         var problems = new List<Contracts.FieldProblem>();
         if (!TenantIds.IsValid(body!.Id)) problems.Add(new("id", "must be 1–64 characters among a–z, 0–9 and '-'"));
         if (TextRules.NameProblem(body.Name, TextRules.MaxNameLength) is { } nameProblem) problems.Add(new("name", nameProblem));
+        if (body.Shard is { } shard && !databases.All.Any(d => d.Name == shard))
+        {
+            problems.Add(new("shard", $"must be one of the configured customer shards: {string.Join(", ", databases.All.Select(d => d.Name))}"));
+        }
+
         if (problems.Count > 0) return ApiResults.Invalid(problems);
 
         var key = ApiKeys.Create(body.Id!);
-        if (await grains.GetGrain<ITenantGrain>(TenantKey.Of(body.Id!)).CreateAsync(body.Name!, ApiKeys.Hash(key)) is not { } created)
+        if (await grains.GetGrain<ITenantGrain>(TenantKey.Of(body.Id!)).CreateAsync(body.Name!, ApiKeys.Hash(key), body.Shard) is not { } created)
         {
             return ApiResults.Conflict($"A tenant with the id '{body.Id}' already exists.");
         }

@@ -5,7 +5,8 @@ using SmartRules.Contracts.Rules;
 
 namespace SmartRules.Server.Apis;
 
-public sealed record CreateTenantRequest(string? Id, string? Name);
+/// <summary>A new tenant; <c>Shard</c> names the customer shard for its data (absent: the one holding the fewest customers).</summary>
+public sealed record CreateTenantRequest(string? Id, string? Name, string? Shard = null);
 
 public sealed record CreateTenantResponse(string Id, string ApiKey, string KeyId);
 
@@ -125,11 +126,14 @@ public sealed record RuleRequest(string? Name, TriggerDto? Trigger, IReadOnlyLis
     public RuleDefinitionDto ToDefinition() => new(Name, Trigger, Conditions, Action);
 }
 
-public sealed record RuleResponse(string Id, int Version, string Status, string? Name, TriggerDto? Trigger, IReadOnlyList<ConditionDto>? Conditions, ActionDto? Action)
+/// <summary>A rule, with the advisor's warnings (<see cref="Advisor.RuleWarnings"/>): never blocking, always present.</summary>
+public sealed record RuleResponse(
+    string Id, int Version, string Status, string? Name, TriggerDto? Trigger, IReadOnlyList<ConditionDto>? Conditions, ActionDto? Action,
+    IReadOnlyList<Advisor.RuleWarningResponse> Warnings)
 {
-    public static RuleResponse From(RuleRecord rule) => new(
+    public static RuleResponse From(RuleRecord rule, IReadOnlyList<Advisor.RuleWarningResponse> warnings) => new(
         rule.Id, rule.Version, rule.Active ? "active" : "inactive",
-        rule.Definition.Name, rule.Definition.Trigger, rule.Definition.Conditions ?? [], rule.Definition.Action);
+        rule.Definition.Name, rule.Definition.Trigger, rule.Definition.Conditions ?? [], rule.Definition.Action, warnings);
 }
 
 public sealed record ActivateRequest(bool? ApplyToExisting);

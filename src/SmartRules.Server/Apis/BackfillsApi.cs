@@ -14,7 +14,11 @@ namespace SmartRules.Server.Apis;
 
 public sealed record BulkActionBody(string? Type, string? WorkflowId, IReadOnlyList<string>? Add, IReadOnlyList<string>? Remove);
 
-public sealed record BackfillBody(string? Kind, IReadOnlyList<ConditionDto>? Conditions, BulkActionBody? Action);
+public sealed record BackfillBody(
+    string? Kind,
+    IReadOnlyList<ConditionDto>? Conditions,
+    BulkActionBody? Action,
+    [property: System.ComponentModel.Description("true: change nothing and answer 200 with what it would do (matched, wouldChange, sample).")] bool? DryRun = null);
 
 public sealed record BackfillStarted(string BackfillId);
 
@@ -36,12 +40,14 @@ public static class BackfillsApi
     public static RouteGroupBuilder MapBackfillsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/backfills", Start).WithName("StartBackfill").WithTags("Backfills").Accepts<BackfillBody>("application/json").Produces<BackfillStarted>(202)
+            .Produces<Advisor.BackfillDryRunResponse>(200)
             .WithSummary("Start a backfill or a bulk action")
             .WithDescription("""
                 {"kind":"allActiveRules"}: every active rule once over the existing customers (one round, first rule wins, then the
                 usual cascade). {"kind":"bulkAction","conditions":[...],"action":{"type":"assignWorkflow","workflowId":"x"}} or
                 {"kind":"bulkAction","conditions":[...],"action":{"type":"setUsers","add":["a@x"],"remove":["b@x"]}}: a manual
                 change of the customers the conditions select (preview them with POST /api/customers/count). → 202 {"backfillId"}.
+                With "dryRun": true nothing changes and the answer is 200 {"matched","wouldChange","sample":[{"id","before","after"}]}.
                 """);
         api.MapGet("/backfills/{id}", Get).WithName("GetBackfill").WithTags("Backfills").Produces<BackfillResponse>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A backfill's progress").WithDescription("status running|completed|cancelled|failed; total, processed, matched, applied.");
@@ -51,7 +57,8 @@ public static class BackfillsApi
         return api;
     }
 
-    public static async Task<Results<Accepted<BackfillStarted>, ValidationProblem>> Start(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TenantRuntimeCache tenants)
+    public static async Task<Results<Accepted<BackfillStarted>, Ok<Advisor.BackfillDryRunResponse>, ValidationProblem>> Start(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TenantRuntimeCache tenants, Grains.Advisor.Simulator simulator, CancellationToken cancellationToken)
     {
         var (body, problem) = await ApiResults.ReadAsync<BackfillBody>(request);
         if (problem is not null) return problem;
@@ -74,6 +81,7 @@ public static class BackfillsApi
         }
 
         if (problems.Count > 0 || backfill is null) return ApiResults.Invalid(problems);
+        if (body.DryRun == true) return TypedResults.Ok(Advisor.BackfillDryRunResponse.From(await DryRunAsync(tenantId, backfill, tenants, simulator, cancellationToken)));
         return TypedResults.Accepted((string?)null, new BackfillStarted(await StartAsync(grains, tenantId, backfill)));
     }
 
@@ -82,6 +90,16 @@ public static class BackfillsApi
         var id = "b-" + Guid.NewGuid().ToString("N")[..12];
         await grains.GetGrain<IBackfillCoordinatorGrain>(BackfillKey.Format(tenantId, id)).StartAsync(request);
         return id;
+    }
+
+    /// <summary>What the backfill would do, read from the customer table and run in memory (<see cref="Grains.Advisor.Simulator"/>).</summary>
+    private static async Task<Grains.Advisor.Simulation> DryRunAsync(
+        string tenantId, BackfillRequest backfill, TenantRuntimeCache tenants, Grains.Advisor.Simulator simulator, CancellationToken cancellationToken)
+    {
+        var tenant = await tenants.GetAsync(tenantId);
+        if (backfill.Kind == BackfillKind.AllActiveRules) return await simulator.AllActiveRulesAsync(tenantId, tenant, cancellationToken);
+        var filter = backfill.Conditions.Compile(tenant.Directory).Conditions ?? [];
+        return await simulator.BulkActionAsync(tenantId, backfill, filter, tenant, cancellationToken);
     }
 
     private static async Task<BackfillRequest?> BulkAsync(string tenantId, BackfillBody body, TenantRuntimeCache tenants, List<FieldProblem> problems)

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartRules.Contracts.Rules;
 using SmartRules.Contracts.Tenants;
+using SmartRules.Grains.Tenants;
+using SmartRules.Server.Apis.Advisor;
 using SmartRules.Server.Auth;
 
 namespace SmartRules.Server.Apis;
@@ -37,34 +39,39 @@ public static class RulesApi
 
     private static IRuleSetGrain Rules(IGrainFactory grains, ClaimsPrincipal user) => grains.GetGrain<IRuleSetGrain>(TenantKey.Of(user.TenantId()));
 
-    public static async Task<Results<Created<RuleResponse>, ValidationProblem>> CreateRule(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Created<RuleResponse>, ValidationProblem>> CreateRule(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TenantRuntimeCache tenants)
     {
         var (body, problem) = await ApiResults.ReadAsync<RuleRequest>(request);
         if (problem is not null) return problem;
         var result = await Rules(grains, user).CreateAsync(body!.ToDefinition(), body.Active ?? false);
         return result.Status == RuleChangeStatus.Ok
-            ? TypedResults.Created($"/api/rules/{result.Rule!.Id}", RuleResponse.From(result.Rule))
+            ? TypedResults.Created($"/api/rules/{result.Rule!.Id}", await RuleWarnings.ResponseAsync(grains, tenants, user.TenantId(), result.Rule))
             : ApiResults.Invalid(result.Problems);
     }
 
-    public static async Task<Ok<RuleResponse[]>> ListRules(ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok((await Rules(grains, user).GetSnapshotAsync()).Rules.Select(RuleResponse.From).ToArray());
+    public static async Task<Ok<RuleResponse[]>> ListRules(ClaimsPrincipal user, IGrainFactory grains, TenantRuntimeCache tenants)
+    {
+        var warnings = await RuleWarnings.LoadAsync(grains, tenants, user.TenantId());
+        return TypedResults.Ok(warnings.Snapshot.Rules.Select(warnings.Response).ToArray());
+    }
 
-    public static async Task<Results<Ok<RuleResponse>, ProblemHttpResult>> GetRule(string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        await Rules(grains, user).GetAsync(id) is { } rule ? TypedResults.Ok(RuleResponse.From(rule)) : ApiResults.NotFound($"There is no rule '{id}'.");
+    public static async Task<Results<Ok<RuleResponse>, ProblemHttpResult>> GetRule(string id, ClaimsPrincipal user, IGrainFactory grains, TenantRuntimeCache tenants) =>
+        await Rules(grains, user).GetAsync(id) is { } rule
+            ? TypedResults.Ok(await RuleWarnings.ResponseAsync(grains, tenants, user.TenantId(), rule))
+            : ApiResults.NotFound($"There is no rule '{id}'.");
 
-    public static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> EditRule(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> EditRule(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TenantRuntimeCache tenants)
     {
         var (body, problem) = await ApiResults.ReadAsync<RuleRequest>(request);
         if (problem is not null) return problem;
         if (body!.Active is not null) return ApiResults.Invalid("active", "is not part of an edit; use POST /api/rules/{id}/activate or /deactivate");
-        return Answer(await Rules(grains, user).EditAsync(id, body.ToDefinition()), id);
+        return await AnswerAsync(await Rules(grains, user).EditAsync(id, body.ToDefinition()), id, grains, tenants, user);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRule(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         await Rules(grains, user).DeleteAsync(id) ? TypedResults.NoContent() : ApiResults.NotFound($"There is no rule '{id}'.");
 
-    public static async Task<Results<Ok<RuleResponse>, Accepted<BackfillStarted>, ValidationProblem, ProblemHttpResult>> ActivateRule(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<RuleResponse>, Accepted<BackfillStarted>, ValidationProblem, ProblemHttpResult>> ActivateRule(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TenantRuntimeCache tenants)
     {
         var applyToExisting = false;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
@@ -81,7 +88,7 @@ public static class RulesApi
             {
                 RuleChangeStatus.NotFound => ApiResults.NotFound($"There is no rule '{id}'."),
                 RuleChangeStatus.Invalid => ApiResults.Invalid(result.Problems),
-                _ => TypedResults.Ok(RuleResponse.From(result.Rule!)),
+                _ => TypedResults.Ok(await RuleWarnings.ResponseAsync(grains, tenants, user.TenantId(), result.Rule!)),
             };
         }
 
@@ -89,8 +96,8 @@ public static class RulesApi
         return TypedResults.Accepted($"/api/backfills/{backfillId}", new BackfillStarted(backfillId));
     }
 
-    public static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> DeactivateRule(string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        Answer(await Rules(grains, user).SetActiveAsync(id, false), id);
+    public static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> DeactivateRule(string id, ClaimsPrincipal user, IGrainFactory grains, TenantRuntimeCache tenants) =>
+        await AnswerAsync(await Rules(grains, user).SetActiveAsync(id, false), id, grains, tenants, user);
 
     public static async Task<Results<Ok<string[]>, ValidationProblem>> Reorder(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
@@ -100,10 +107,11 @@ public static class RulesApi
         return problems.Count > 0 ? ApiResults.Invalid(problems) : TypedResults.Ok(ids!);
     }
 
-    private static Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult> Answer(RuleChangeResult result, string id) => result.Status switch
+    private static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
+        RuleChangeResult result, string id, IGrainFactory grains, TenantRuntimeCache tenants, ClaimsPrincipal user) => result.Status switch
     {
         RuleChangeStatus.NotFound => ApiResults.NotFound($"There is no rule '{id}'."),
         RuleChangeStatus.Invalid => ApiResults.Invalid(result.Problems),
-        _ => TypedResults.Ok(RuleResponse.From(result.Rule!)),
+        _ => TypedResults.Ok(await RuleWarnings.ResponseAsync(grains, tenants, user.TenantId(), result.Rule!)),
     };
 }

@@ -5,6 +5,7 @@ using Orleans.Runtime;
 using Scalar.AspNetCore;
 using SmartRules.Persistence.Customers;
 using SmartRules.Server.Apis;
+using SmartRules.Server.Apis.Advisor;
 using SmartRules.Server.Auth;
 using SmartRules.Server.Json;
 
@@ -20,6 +21,9 @@ public static class ApiConfiguration
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection("SmartRules:Ingestion"));
         services.AddSingleton<CustomerQueries>();
+        services.AddSingleton<SimulationQueries>();
+        services.AddSingleton<SmartRules.Grains.Advisor.Simulator>();
+        services.AddSingleton<SmartRules.Grains.Advisor.CustomerAdvisor>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TenantKeyHandler>(AuthSchemes.Tenant, null)
             .AddScheme<AuthenticationSchemeOptions, AdminKeyHandler>(AuthSchemes.Admin, null);
@@ -29,7 +33,9 @@ public static class ApiConfiguration
         services.AddSmartRulesOpenApi();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
-            .AddCheck<ClusterHealthCheck>("cluster");
+            .AddCheck<ClusterHealthCheck>("cluster")
+            // A customer shard down takes only its tenants down: Degraded (still 200), never Unhealthy.
+            .AddCheck<CustomerShardsHealthCheck>("customer-shards", HealthStatus.Degraded);
         return builder;
     }
 
@@ -54,6 +60,9 @@ public static class ApiConfiguration
         api.MapRulesApi();
         api.MapNotificationsApi();
         api.MapBackfillsApi();
+        api.MapExplainApi();
+        api.MapSimulateApi();
+        api.MapAdviceApi();
         return app;
     }
 
@@ -70,6 +79,35 @@ public static class ApiConfiguration
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
                 return HealthCheckResult.Unhealthy("PostgreSQL cannot be reached", e);
+            }
+        }
+    }
+
+    private sealed class CustomerShardsHealthCheck(ICustomerDatabases databases) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            // The cluster database is the "database" check's; here the other shards, all at once.
+            var shards = databases.All.Where(d => d.Name != CustomerDatabase.ClusterDatabaseName).ToList();
+            if (shards.Count == 0) return HealthCheckResult.Healthy("no customer shards besides the cluster database");
+            var down = (await Task.WhenAll(shards.Select(async shard => await IsReachableAsync(shard, cancellationToken) ? null : shard.Name)))
+                .OfType<string>().ToList();
+            return down.Count == 0
+                ? HealthCheckResult.Healthy($"{shards.Count} customer shard(s) reachable")
+                : HealthCheckResult.Degraded($"customer shard(s) not reachable: {string.Join(", ", down)}; their tenants answer 503");
+        }
+
+        private static async Task<bool> IsReachableAsync(CustomerDatabase shard, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await using var command = shard.DataSource.CreateCommand("select 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return true;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                return false;
             }
         }
     }

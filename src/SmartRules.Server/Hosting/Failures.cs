@@ -1,5 +1,6 @@
 using Npgsql;
 using Orleans.Runtime;
+using SmartRules.Persistence.Customers;
 
 namespace SmartRules.Server.Hosting;
 
@@ -7,8 +8,8 @@ namespace SmartRules.Server.Hosting;
 /// Names the cause of a failed request from its exception. A PostgreSQL error anywhere in the chain decides by its
 /// SQLSTATE class: connection (08), insufficient resources (53) and shutdown (57P01–57P03) are outages; data exceptions
 /// (22) and integrity violations (23) are the request's data; every other class is a fault of ours. Without one, an
-/// Npgsql exception (no connection, a timeout) or an Orleans one that says a silo or the cluster cannot be reached is an
-/// outage, and anything else is a fault of ours.
+/// Npgsql exception (no connection, a timeout), an Orleans one that says a silo or the cluster cannot be reached, or a
+/// tenant's customer shard that is not configured or not reachable is an outage, and anything else is a fault of ours.
 /// </summary>
 public static class Failures
 {
@@ -31,7 +32,7 @@ public static class Failures
     };
 
     private static bool IsUnavailable(Exception e) =>
-        e is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException;
+        e is NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or CustomerShardUnavailableException;
 
     /// <summary>
     /// The SQLSTATE of <paramref name="exception"/>. One raised on another silo arrives through Orleans' exception codec,

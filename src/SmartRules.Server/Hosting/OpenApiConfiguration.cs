@@ -28,6 +28,7 @@ public static class OpenApiConfiguration
         ["Rules"] = "Rules (a trigger, conditions, one action) in rule-set order: the first matching rule wins a conflict.",
         ["Notifications"] = "What sendNotification actions sent or are sending.",
         ["Backfills"] = "Active rules or a bulk action run over existing customers, in the background.",
+        ["Advisor"] = "Explain why rules fire or not for an update, simulate a rule on existing customers, and warn about rule pitfalls. Nothing here writes anything.",
     };
 
     public static IServiceCollection AddSmartRulesOpenApi(this IServiceCollection services) =>

@@ -64,16 +64,28 @@ public static class SiloConfiguration
             // A database error raised in a grain on one silo reaches the API on another: Orleans carries only exceptions
             // of the namespaces it is told about, and an Npgsql one would otherwise fail to serialize and reach the
             // caller as a CodecNotFoundException (a 500 instead of the 503 it is). Found by the reliability suite.
-            services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("Npgsql"));
+            services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(options =>
+            {
+                options.SupportedNamespacePrefixes.Add("Npgsql");
+                // CustomerShardUnavailableException: a tenant whose shard cannot be reached is a 503, from any silo.
+                options.SupportedNamespacePrefixes.Add("SmartRules.Persistence");
+            });
             services.AddSingleton(_ => new NpgsqlDataSourceBuilder(tuned).Build());
             services.AddSingleton<SchemaMigrator>();
             services.AddOptions<CustomerStoreOptions>().Bind(configuration.GetSection("SmartRules:CustomerStore"));
-            // Customer data: today every tenant on the cluster's own database; ICustomerDatabases is the one place to change.
+            // Customer data: the cluster's own database and the configured shards, a tenant on one of them (tenant_shards).
+            var shards = CustomerShards.Read(configuration);
             services.AddSingleton<ICustomerDatabases>(sp =>
             {
-                var database = ActivatorUtilities.CreateInstance<CustomerDatabase>(sp, CustomerDatabase.ClusterDatabaseName);
-                database.Writes.BatchCompleted += SmartRulesMetrics.WriteBatch;
-                return new SingleCustomerDatabase(database);
+                var cluster = ActivatorUtilities.CreateInstance<CustomerDatabase>(sp, CustomerDatabase.ClusterDatabaseName);
+                var others = shards.Select(s => ActivatorUtilities.CreateInstance<CustomerDatabase>(
+                    sp, s.Name, new NpgsqlDataSourceBuilder(SmartRulesDatabase.Tune(s.ConnectionString)).Build())).ToList();
+                foreach (var database in others.Prepend(cluster))
+                {
+                    database.Writes.BatchCompleted += (size, duration) => SmartRulesMetrics.WriteBatch(database.Name, size, duration);
+                }
+
+                return new ShardedCustomerDatabases(cluster, others, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
             });
             services.AddSingleton<StringPool>();
             services.AddSingleton<CustomerGrainStorage>();

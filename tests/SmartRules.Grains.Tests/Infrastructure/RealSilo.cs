@@ -25,7 +25,7 @@ public sealed class RealSilo : IAsyncDisposable
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, new ConfigurationBuilder().Build(), sp.GetRequiredService<ILoggerFactory>()));
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>

@@ -22,5 +22,14 @@ public abstract class Condition
 
     public abstract bool Matches(CustomerSnapshot customer);
 
+    /// <summary>The condition's value as written, for explanations: a decimal, a text, or a list of texts.</summary>
+    public abstract object? Written { get; }
+
+    /// <summary>The customer's value of <see cref="Field"/> (null when unset), for explanations.</summary>
+    public abstract object? Actual(CustomerSnapshot customer);
+
+    /// <summary>Why a near miss missed (letter case, blanks, a list written as text), or <c>null</c>.</summary>
+    public virtual string? Hint(CustomerSnapshot customer) => null;
+
     public override string ToString() => $"{Field} {Operator}";
 }

@@ -34,6 +34,13 @@ public sealed class NumberCondition : Condition
 
     public decimal Bound { get; }
 
+    public override object? Written => Bound;
+
+    public override object? Actual(CustomerSnapshot customer) => _read(customer);
+
+    public override string? Hint(CustomerSnapshot customer) =>
+        _read(customer) is null ? $"the customer has no {Field}: an unknown value matches no number condition" : null;
+
     public override bool Matches(CustomerSnapshot customer) => _read(customer) is { } value && Comparison switch
     {
         NumberComparison.AtLeast => value >= Bound,

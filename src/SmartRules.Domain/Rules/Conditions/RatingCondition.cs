@@ -21,5 +21,27 @@ public sealed class RatingCondition : Condition
 
     public bool Accepts(Rating rating) => (_acceptedRanks & (1 << (int)rating)) != 0;
 
+    /// <summary>As written: the list for <c>isOneOf</c>, the bound for <c>atLeast</c> (the lowest accepted) and
+    /// <c>atMost</c> (the highest accepted).</summary>
+    public override object? Written
+    {
+        get
+        {
+            var accepted = Accepted;
+            if (accepted.Count == 0) return Array.Empty<string>();
+            return Operator switch
+            {
+                "atLeast" => Ratings.Name(accepted[^1]),
+                "atMost" => Ratings.Name(accepted[0]),
+                _ => accepted.Select(Ratings.Name).ToArray(),
+            };
+        }
+    }
+
+    public override object? Actual(CustomerSnapshot customer) => customer.Rating is { } rating ? Ratings.Name(rating) : null;
+
+    public override string? Hint(CustomerSnapshot customer) =>
+        customer.Rating is null ? "the customer is unrated: unrated matches no rating condition" : null;
+
     public override bool Matches(CustomerSnapshot customer) => customer.Rating is { } rating && Accepts(rating);
 }

@@ -22,4 +22,11 @@ public sealed class AveragePaymentDelayThresholdTrigger(ThresholdDirection direc
 
     public override bool HoldsForExisting(CustomerSnapshot customer) =>
         customer.AveragePaymentDelayDays is { } delay && Crossing.IsBeyond(delay, Threshold, Direction);
+
+    internal override Evaluation.Tracing.TriggerTrace Explain(in RoundContext round, bool fired) =>
+        new(fired, round.Previous.AveragePaymentDelayDays, round.Current.AveragePaymentDelayDays,
+            round.Number > 1 ? Crossing.OnlyFirstRound
+            : round.Current.AveragePaymentDelayDays is not { } current ? "the delay is unknown after the change: a value becoming unset fires nothing"
+            : Crossing.Reason(round.Previous.AveragePaymentDelayDays ?? 0m, current, Threshold, Direction)
+              + (round.Previous.AveragePaymentDelayDays is null ? " (an unknown previous delay counts as 0)" : ""));
 }

@@ -16,4 +16,9 @@ public sealed class CustomerCreatedOrUpdatedTrigger : Trigger
     internal override bool Fires(in RoundContext round) => round.Changed || (round.Number == 1 && round.Created);
 
     public override bool HoldsForExisting(CustomerSnapshot customer) => true;
+
+    internal override Evaluation.Tracing.TriggerTrace Explain(in RoundContext round, bool fired) =>
+        new(fired, null, null, fired
+            ? round.Number == 1 && round.Created ? "the update creates the customer" : round.Number == 1 ? "the update changes the customer" : $"rule actions of round {round.Number - 1} changed the customer"
+            : round.Number == 1 ? "the update changes nothing" : $"nothing changed in round {round.Number - 1}");
 }

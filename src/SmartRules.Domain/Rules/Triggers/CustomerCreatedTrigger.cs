@@ -16,4 +16,9 @@ public sealed class CustomerCreatedTrigger : Trigger
     internal override bool Fires(in RoundContext round) => round.Number == 1 && round.Created;
 
     public override bool HoldsForExisting(CustomerSnapshot customer) => true;
+
+    internal override Evaluation.Tracing.TriggerTrace Explain(in RoundContext round, bool fired) =>
+        new(fired, null, null, fired
+            ? "the update creates the customer"
+            : round.Created ? "the customer was created by this update, but \"created\" only fires in the first round" : "the customer already exists: \"created\" fires only when an update creates it");
 }

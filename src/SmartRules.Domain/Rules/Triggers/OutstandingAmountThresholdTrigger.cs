@@ -17,4 +17,8 @@ public sealed class OutstandingAmountThresholdTrigger(ThresholdDirection directi
 
     public override bool HoldsForExisting(CustomerSnapshot customer) =>
         Crossing.IsBeyond(customer.OutstandingAmount, Threshold, Direction);
+
+    internal override Evaluation.Tracing.TriggerTrace Explain(in RoundContext round, bool fired) =>
+        new(fired, round.Previous.OutstandingAmount, round.Current.OutstandingAmount,
+            round.Number > 1 ? Crossing.OnlyFirstRound : Crossing.Reason(round.Previous.OutstandingAmount, round.Current.OutstandingAmount, Threshold, Direction));
 }

@@ -22,4 +22,12 @@ public sealed class RatingThresholdTrigger(ThresholdDirection direction, Rating 
 
     public override bool HoldsForExisting(CustomerSnapshot customer) =>
         customer.Rating is { } rating && Crossing.IsBeyond((int)rating, (int)Threshold, Direction);
+
+    internal override Evaluation.Tracing.TriggerTrace Explain(in RoundContext round, bool fired) =>
+        new(fired, Name(round.Previous.Rating), Name(round.Current.Rating),
+            round.Number > 1 ? Crossing.OnlyFirstRound
+            : round.Current.Rating is null ? "the customer is unrated after the change: becoming unrated fires nothing"
+            : Crossing.RatingReason(round.Previous.Rating, round.Current.Rating.Value, Threshold, Direction));
+
+    private static string? Name(Rating? rating) => rating is { } r ? Ratings.Name(r) : null;
 }

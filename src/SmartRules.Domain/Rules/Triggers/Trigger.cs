@@ -25,6 +25,9 @@ public abstract class Trigger
     /// threshold in the rule's direction (unset or unrated never is).
     /// </summary>
     public abstract bool HoldsForExisting(CustomerSnapshot customer);
+
+    /// <summary>The values the trigger compared in one round and a sentence saying why it fired or not (explain).</summary>
+    internal abstract Evaluation.Tracing.TriggerTrace Explain(in RoundContext round, bool fired);
 }
 
 /// <summary>What a trigger sees of one evaluation round.</summary>

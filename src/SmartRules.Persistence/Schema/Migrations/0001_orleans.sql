@@ -1,3 +1,4 @@
+-- track: cluster
 -- The tables and named queries that the stock Orleans ADO.NET providers (clustering, reminders, grain storage)
 -- execute, written for PostgreSQL 15 from the providers' query contract (their parameters and the columns they read).
 -- Names are unquoted, so PostgreSQL folds them to lower case, which is what the providers' own

@@ -1,3 +1,4 @@
+-- track: customers
 -- SmartRules' own tables. Every table is keyed by tenant first and nothing joins across tenants, so a tenant's
 -- rows can later move to another PostgreSQL primary.
 

@@ -1,3 +1,4 @@
+-- track: customers
 -- One row per change in the audit trail instead of one per entry: a change (the external update and what each rule
 -- did) is written as one row holding its entries as a JSON array. A firing-heavy update wrote four to five rows,
 -- each with its own index entries; now it writes one. customer_audit stays, as a view that answers entry by entry,
