@@ -9,7 +9,7 @@ namespace SmartRules.Console.Tests;
 
 /// <summary>
 /// An accounts-receivable person's round trip in the console: build a rule from its three parts (and see the API's
-/// message for a bad value next to that value), activate it on the existing customers and watch the backfill
+/// message for a bad value next to that value), simulate and explain the draft, see the advisor's warning, activate it on the existing customers and watch the backfill
 /// complete, find the firing in a customer's timeline, then act on a filtered list in bulk after its preview.
 /// Every page shown is checked with axe and kept as a screenshot.
 /// </summary>
@@ -48,12 +48,22 @@ public sealed class RuleLifecycleTests(ConsoleFixture fixture, ITestOutputHelper
         Assert.Empty(await api.GetFromJsonAsync<JsonArray>("/api/rules") ?? []);
 
         await page.TypeIntoAsync("#trigger-value", "5000");
+        await Expect(page.Locator("#trigger-value-errors .field-error")).ToHaveCountAsync(0); // the message left with the value
+
+        // The advisor beside the form, on the draft: c1 (B2B, 7000) is beyond the threshold already, so only
+        // apply-to-existing reaches it; explained on c1 without an update, the draft is not triggered.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Simulate" }).ClickAsync();
+        await Expect(page.GetByTestId("simulate-would-change")).ToHaveTextAsync("1");
+        await page.TypeIntoAsync("#explain-customer", "c1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Explain" }).ClickAsync();
+        await Expect(page.GetByTestId("explained")).ToContainTextAsync("notTriggered");
         await page.AssertAccessibleAsync("rule-editor", output);
         await page.ScreenshotAsync(fixture, "rule-editor", output);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create rule" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Rules", Level = 1 }).WaitForAsync();
         var row = page.Locator("tr", new() { HasText = "Big B2B balances to collections" });
         await Expect(row).ToContainTextAsync("inactive");
+        await Expect(row.Locator(".warning[data-code=noReverseRule]")).ToBeVisibleAsync(); // the advisor's warning, inline
 
         // Activate with apply-to-existing; the backfill's progress is followed to its end.
         await row.GetByRole(AriaRole.Button, new() { Name = "Activate Big B2B balances to collections" }).ClickAsync();

@@ -14,4 +14,11 @@ public sealed record ApiProblem(int Status, string? Title, string? Detail, IRead
               .SelectMany(e => e.Value);
 
     public string Summary => Detail ?? Title ?? $"HTTP {Status}";
+
+    /// <summary>The problem without <paramref name="field"/>'s messages (it was edited since), or null once nothing is left.</summary>
+    public ApiProblem? Without(string field)
+    {
+        var errors = Errors.Where(e => !string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)).ToDictionary(e => e.Key, e => e.Value);
+        return errors.Count == 0 && Errors.Count > 0 ? null : this with { Errors = errors };
+    }
 }
