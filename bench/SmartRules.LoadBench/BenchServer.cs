@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using SmartRules.Server.Hosting;
+using SmartRules.Testing;
 
 namespace SmartRules.LoadBench;
 
@@ -28,7 +29,7 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public static async Task<BenchServer> StartAsync(string connectionString, string tenantId, Action<Orleans.Hosting.ISiloBuilder>? configureSilo = null)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -36,7 +37,7 @@ internal sealed class BenchServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(connectionString, builder.Configuration, sp.GetRequiredService<ILoggerFactory>()));
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
+            silo.UseLocalhostClustering(siloPort: Ports.Free(), gatewayPort: Ports.Free());
             silo.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = "bench-" + tenantId);
             silo.AddSmartRules(connectionString, builder.Configuration);
             configureSilo?.Invoke(silo);
@@ -60,10 +61,4 @@ internal sealed class BenchServer : IAsyncDisposable
         await App.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using SmartRules.Testing;
 
 namespace SmartRules.LoadBench;
 
@@ -27,7 +28,7 @@ internal static class ScaleOutBench
     public static async Task RunAsync(string clusterConnectionString, int customers, int updates)
     {
         Console.WriteLine($"scale-out: 2 tenants x ({customers:N0} imports, then {updates:N0} light updates), {Environment.ProcessorCount} cores");
-        var servers = await Task.WhenAll(LocalPostgres.StartAsync(), LocalPostgres.StartAsync());
+        var servers = await Task.WhenAll(Shard(), Shard());
         await using var shard1 = servers[0];
         await using var shard2 = servers[1];
         var rows = new List<string>();
@@ -42,7 +43,13 @@ internal static class ScaleOutBench
         foreach (var row in rows) Console.WriteLine(row);
     }
 
-    private static async Task<List<string>> RunConfigurationAsync(string cluster, LocalPostgres shard1, LocalPostgres shard2, int siloCount, int shardCount, int customers, int updates)
+    /// <summary>A PostgreSQL server of the bench's own, so that its CPU time is this bench's alone; room for two silos' pools.</summary>
+    private static Task<ThrowawayPostgres> Shard() => ThrowawayPostgres.StartAsync(settings: "-c shared_buffers=256MB");
+
+    /// <summary>The shard's connection string without the short timeouts tests use: a loaded shard is measured, not failed.</summary>
+    private static string Durable(ThrowawayPostgres shard) => $"Host={shard.Host};Port={shard.Port};Username=smartrules;Database=postgres";
+
+    private static async Task<List<string>> RunConfigurationAsync(string cluster, ThrowawayPostgres shard1, ThrowawayPostgres shard2, int siloCount, int shardCount, int customers, int updates)
     {
         Console.WriteLine($"== {siloCount} silo(s), {shardCount} shard(s)");
         var clusterId = "scale-" + Guid.NewGuid().ToString("N")[..8];
@@ -122,9 +129,9 @@ internal static class ScaleOutBench
             _port = port;
         }
 
-        public static Silo Start(string cluster, string clusterId, LocalPostgres shard1, LocalPostgres shard2)
+        public static Silo Start(string cluster, string clusterId, ThrowawayPostgres shard1, ThrowawayPostgres shard2)
         {
-            var port = FreePort();
+            var port = Ports.Free();
             var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SmartRules.Server.dll")])
             {
                 RedirectStandardOutput = true,
@@ -133,13 +140,13 @@ internal static class ScaleOutBench
             };
             start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
             start.Environment["ConnectionStrings__SmartRules"] = cluster;
-            start.Environment["ConnectionStrings__Shard1"] = shard1.ConnectionString;
-            start.Environment["ConnectionStrings__Shard2"] = shard2.ConnectionString;
+            start.Environment["ConnectionStrings__Shard1"] = Durable(shard1);
+            start.Environment["ConnectionStrings__Shard2"] = Durable(shard2);
             start.Environment["SmartRules__CustomerShards"] = "Shard1,Shard2";
             start.Environment["SmartRules__AdminKey"] = "bench-admin";
             start.Environment["Orleans__ClusterId"] = clusterId;
-            start.Environment["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-            start.Environment["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+            start.Environment["Orleans__SiloPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture);
+            start.Environment["Orleans__GatewayPort"] = Ports.Free().ToString(CultureInfo.InvariantCulture);
             start.Environment["Logging__LogLevel__Default"] = "Warning";
             var process = Process.Start(start)!;
             // Drained so that a full pipe never blocks the silo.
@@ -189,12 +196,5 @@ internal static class ScaleOutBench
             _process.WaitForExit();
             _process.Dispose();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
