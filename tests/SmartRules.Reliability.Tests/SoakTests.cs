@@ -38,6 +38,9 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
             var maximumLatencies = load.TakeLatencies().Order().ToArray();
             load.Rate = maximum / 2;
 
+            // Requests refused while the cluster was driven at its maximum are retried until acknowledged and reported;
+            // the claim of this test is about the soak at half of it, where none may fail.
+            var (failedAtMaximum, failuresAtMaximum) = (load.FailedAttempts, FailureKinds(load));
             var windows = new List<Window>();
             var soakStart = load.Elapsed;
             var end = soakStart + TimeSpan.FromMinutes(minutes);
@@ -89,11 +92,12 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
             var (earlyP99, lateP99) = (Median(windows.Take(half).Select(w => w.P99)), Median(windows.Skip(half).Select(w => w.P99)));
             var trend = KendallTau([.. windows.Skip(1).Select(w => w.P99)]);
             var rate = windows.Average(w => w.Rate);
-            table.AppendLine(CultureInfo.InvariantCulture, $"{load.Sent:N0} updates acknowledged; average {rate:N0}/s ({rate / load.Rate:P0} of the target); {load.FailedAttempts} failed requests");
+            var failedInSoak = load.FailedAttempts - failedAtMaximum;
+            table.AppendLine(CultureInfo.InvariantCulture, $"{load.Sent:N0} updates acknowledged; average {rate:N0}/s ({rate / load.Rate:P0} of the target); {failedInSoak} failed requests in the soak ({FailureKinds(load)} in all), {failedAtMaximum} while creating the customers and at the maximum ({failuresAtMaximum}), each retried until acknowledged");
             table.AppendLine(CultureInfo.InvariantCulture, $"first third → last third: managed heap {earlyHeap:N0} → {lateHeap:N0} MB ({(lateHeap - earlyHeap) / earlyHeap:+0.0%;-0.0%}), RSS {earlyResident:N0} → {lateResident:N0} MB ({(lateResident - earlyResident) / earlyResident:+0.0%;-0.0%}); p99 median {earlyP99:0.0} ms in the first half, {lateP99:0.0} ms in the second, trend over time (Kendall's tau) {trend:+0.00;-0.00}");
             output.WriteLine(table.ToString());
 
-            Assert.Equal(0, load.FailedAttempts);
+            Assert.Equal(0, failedInSoak);
             Assert.True(rate >= load.Rate * 0.9, $"the cluster kept only {rate:N0} of {load.Rate:N0} updates/s");
             Assert.True(lateHeap <= (earlyHeap * 1.2) + 32, $"the managed heap grew from {earlyHeap:N0} MB to {lateHeap:N0} MB");
             Assert.True(lateResident <= earlyResident * 1.25, $"resident memory grew from {earlyResident:N0} MB to {lateResident:N0} MB");
@@ -104,6 +108,9 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
             await load.StopAsync();
         }
     }
+
+    private static string FailureKinds(StreamLoad load) =>
+        load.Failures.IsEmpty ? "none" : string.Join(", ", load.Failures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Value} × {f.Key}"));
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
 
