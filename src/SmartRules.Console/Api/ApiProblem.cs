@@ -9,16 +9,19 @@ public sealed record ApiProblem(int Status, string? Title, string? Detail, IRead
     /// <summary>The messages for <paramref name="field"/>, and for its sub-fields (<c>trigger</c> gathers <c>trigger.value</c>
     /// only when asked with <paramref name="includeChildren"/>).</summary>
     public IEnumerable<string> For(string field, bool includeChildren = false) =>
-        Errors.Where(e => string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)
-                          || (includeChildren && (e.Key.StartsWith(field + ".", StringComparison.OrdinalIgnoreCase) || e.Key.StartsWith(field + "[", StringComparison.OrdinalIgnoreCase))))
-              .SelectMany(e => e.Value);
+        Errors.Where(e => Names(e.Key, field, includeChildren)).SelectMany(e => e.Value);
 
     public string Summary => Detail ?? Title ?? $"HTTP {Status}";
 
-    /// <summary>The problem without <paramref name="field"/>'s messages (it was edited since), or null once nothing is left.</summary>
-    public ApiProblem? Without(string field)
+    /// <summary>The problem without <paramref name="field"/>'s messages (it was edited since), and its sub-fields' with
+    /// <paramref name="includeChildren"/>, or null once no field's message is left.</summary>
+    public ApiProblem? Without(string field, bool includeChildren = false)
     {
-        var errors = Errors.Where(e => !string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)).ToDictionary(e => e.Key, e => e.Value);
+        var errors = Errors.Where(e => !Names(e.Key, field, includeChildren)).ToDictionary(e => e.Key, e => e.Value);
         return errors.Count == 0 && Errors.Count > 0 ? null : this with { Errors = errors };
     }
+
+    private static bool Names(string key, string field, bool includeChildren) =>
+        string.Equals(key, field, StringComparison.OrdinalIgnoreCase)
+        || (includeChildren && (key.StartsWith(field + ".", StringComparison.OrdinalIgnoreCase) || key.StartsWith(field + "[", StringComparison.OrdinalIgnoreCase)));
 }
