@@ -9,7 +9,9 @@ namespace SmartRules.Reliability.Tests;
 /// <summary>
 /// A client streaming customer updates as NDJSON to every live silo in turn, the way an accounts-receivable system
 /// would: each worker owns its customers (w, w + workers, …) and has one request in flight, so each customer's updates
-/// are acknowledged in sequence order. A request that fails is retried as it was, sequences included, on the next
+/// are acknowledged in sequence order. A worker goes through its customers in rounds, each a new shuffle, so every
+/// customer exists after the first round (customers ÷ lines a request requests) instead of after the many more that
+/// drawing at random takes to touch the last one. A request that fails is retried as it was, sequences included, on the next
 /// silo: lines that did commit answer "stale". Paced at <see cref="Rate"/> updates/s, or as fast as it goes at 0.
 /// </summary>
 public sealed class StreamLoad(SiloCluster cluster, HttpClient http, int customers, bool keepLog, int workers = 40, int linesPerRequest = 50)
@@ -73,12 +75,14 @@ public sealed class StreamLoad(SiloCluster cluster, HttpClient http, int custome
         var owned = Enumerable.Range(0, customers).Where(c => c % workers == worker).Select(c => $"c{c:000000}").ToArray();
         var sequences = owned.ToDictionary(c => c, _ => 0L);
         var outstanding = owned.ToDictionary(c => c, _ => 0m);
+        var linesEach = Math.Min(linesPerRequest, owned.Length);
+        var (round, position) = (owned.OrderBy(_ => random.Next()).ToArray(), 0);
         var due = TimeSpan.Zero;
         for (var request = 0; !_stop.IsCancellationRequested; request++)
         {
             if (Rate > 0)
             {
-                due += TimeSpan.FromSeconds(linesPerRequest * workers / Rate);
+                due += TimeSpan.FromSeconds(linesEach * workers / Rate);
                 if (due < _clock.Elapsed - TimeSpan.FromSeconds(1)) due = _clock.Elapsed; // behind: no burst to catch up
                 if (due > _clock.Elapsed)
                 {
@@ -93,8 +97,10 @@ public sealed class StreamLoad(SiloCluster cluster, HttpClient http, int custome
                 }
             }
 
-            var batch = owned.OrderBy(_ => random.Next()).Take(linesPerRequest)
+            if (position + linesEach > round.Length) (round, position) = (owned.OrderBy(_ => random.Next()).ToArray(), 0);
+            var batch = round.Skip(position).Take(linesEach)
                 .Select(c => GeneratedUpdate.Next(random, c, ++sequences[c], outstanding[c])).ToList();
+            position += linesEach;
             var body = string.Concat(batch.Select(u => u.ToLine() + "\n"));
             for (var attempt = 0; ; attempt++)
             {
