@@ -29,10 +29,11 @@ string[] workloads = ["workloads", "import", "heavy", "light", "ingest"];
 if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill") || args.Contains("simulate") || args.Contains("scaleout"))
 {
     // The real workloads beside the durable-write floor of the same run (import, heavy, light, paced):
-    //   dotnet run -c Release --project bench/SmartRules.LoadBench -- workloads [--customers 100000] [--updates 200000] [--seed 1]
+    //   dotnet run -c Release --project bench/SmartRules.LoadBench -- workloads [--customers 100000] [--updates 200000] [--seed 1] [--warm-up 0]
+    //   (--warm-up N: N customers imported and N heavy updates of them first, measured apart, so the phases run on a warm silo)
     //   (or one of: import | heavy (import, heavy, paced) | light (import, light))
     // Customer lists at 1M customers:                      dotnet run -c Release --project bench/SmartRules.LoadBench -- lists --customers 1000000
-    // Backfills beside a set-based UPDATE:                 dotnet run -c Release --project bench/SmartRules.LoadBench -- backfill
+    // Backfills beside a set-based UPDATE:                 dotnet run -c Release --project bench/SmartRules.LoadBench -- backfill [--warm-up 0]
     // Simulate (advisor) at 1M customers:                  dotnet run -c Release --project bench/SmartRules.LoadBench -- simulate --customers 1000000
     // Scale-out (1 or 2 silos x 1 or 2 customer shards):   dotnet run -c Release --project bench/SmartRules.LoadBench -- scaleout [--customers 20000] [--updates 60000]
     var ingestDatabase = "smartrules_bench_ingest_" + Guid.NewGuid().ToString("N")[..6];
@@ -46,10 +47,10 @@ if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("bac
     {
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString;
         if (args.Contains("scaleout")) await ScaleOutBench.RunAsync(connection, Args.Parse(args).Customers, Args.Parse(args).Updates);
-        else if (args.Contains("backfill")) await BackfillBench.RunAsync(connection);
+        else if (args.Contains("backfill")) await BackfillBench.RunAsync(connection, Args.Parse(args).WarmUp);
         else if (args.Contains("lists")) await ListBench.RunAsync(connection, Args.Parse(args).Customers);
         else if (args.Contains("simulate")) await SimulateBench.RunAsync(connection, Args.Parse(args).Customers);
-        else await WorkloadBench.RunAsync(connection, args.First(workloads.Contains), options.Customers, options.Updates, options.Seed);
+        else await WorkloadBench.RunAsync(connection, args.First(workloads.Contains), options.Customers, options.Updates, options.Seed, options.WarmUp);
     }
     finally
     {
@@ -249,13 +250,13 @@ static async Task<(double PerSecond, double[] LatenciesMs)> DriveAsync(int count
 
 internal sealed record Result(string Variant, double CreatesPerSecond, double UpdatesPerSecond, double P50, double P99, long BytesPerGrain);
 
-internal sealed record Args(int Customers, int Updates, int InFlight, int Rules, string[] Variants, int Seed)
+internal sealed record Args(int Customers, int Updates, int InFlight, int Rules, string[] Variants, int Seed, int WarmUp)
 {
     public static Args Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Args(Int("customers", 100_000), Int("updates", 200_000), Int("inflight", 500), Int("rules", 20),
-            (Get("variants") ?? "stock,group,memory").Split(',', StringSplitOptions.RemoveEmptyEntries), Int("seed", 1));
+            (Get("variants") ?? "stock,group,memory").Split(',', StringSplitOptions.RemoveEmptyEntries), Int("seed", 1), Int("warm-up", 0));
     }
 }

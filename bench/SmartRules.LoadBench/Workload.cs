@@ -76,11 +76,11 @@ internal sealed class Workload(int seed)
     /// A firing-heavy update: outstanding and overdue amounts, rating and delay all move at random (wide ranges, so
     /// thresholds cross on a large share of lines); now and then the due amount, a custom field or a workflow too.
     /// </summary>
-    public string HeavyUpdate(int customers)
+    public string HeavyUpdate(int customers, int first = 0)
     {
         var b = new StringBuilder(200);
         var outstanding = _random.Next(0, 25_000);
-        b.Append("{\"id\":\"c").Append(_random.Next(customers)).Append('"')
+        b.Append("{\"id\":\"c").Append(first + _random.Next(customers)).Append('"')
          .Append(",\"outstandingAmount\":").Append(outstanding)
          .Append(",\"overdueAmount\":").Append(_random.Next(0, outstanding / 2 + 1))
          .Append(",\"rating\":\"").Append(Ratings[_random.Next(4)]).Append('"')

@@ -25,7 +25,7 @@ internal static class WorkloadBench
     private const int LinesPerRequest = 1000;
     private const int Streams = 8;
 
-    public static async Task RunAsync(string connectionString, string mode, int customers, int updates, int seed)
+    public static async Task RunAsync(string connectionString, string mode, int customers, int updates, int seed, int warmUp = 0)
     {
         var phases = mode switch
         {
@@ -35,7 +35,7 @@ internal static class WorkloadBench
             "light" or "ingest" => ["import", "light"],
             _ => throw new ArgumentException($"unknown workload '{mode}'"),
         };
-        Console.WriteLine($"workloads {string.Join(", ", phases)}: {customers:N0} customers, {updates:N0} updates a phase, seed {seed}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"workloads {string.Join(", ", phases)}: {customers:N0} customers, {updates:N0} updates a phase, seed {seed}, {Environment.ProcessorCount} cores{(warmUp > 0 ? $", after a warm-up of {warmUp:N0} customers" : "")}");
 
         var lines = new LineLatencies(Math.Max(customers, updates) + 1000);
         await using var server = await BenchServer.StartAsync(connectionString, Tenant, silo => silo.AddOutgoingGrainCallFilter(lines.FilterAsync));
@@ -48,6 +48,16 @@ internal static class WorkloadBench
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
         var results = new List<PhaseResult>();
+        if (warmUp > 0)
+        {
+            // A silo serving tenants has been running for a while: its code is compiled at tier 1 and its pools are
+            // grown. The warm-up imports other customers (ids after the measured ones) and streams heavy updates to
+            // them; it is printed as rows of its own, which are what a new silo's first lines cost.
+            var warm = new Workload(seed + 1);
+            results.Add(await StreamAsync("warm-up import (new silo)", Bodies(Enumerable.Range(customers, warmUp).Select(warm.NewCustomer), LinesPerRequest), warmUp, http, dataSource, lines, floor.Inserts, "inserts"));
+            results.Add(await StreamAsync("warm-up heavy", Bodies(Enumerable.Range(0, warmUp).Select(_ => warm.HeavyUpdate(warmUp, first: customers)), LinesPerRequest), warmUp, http, dataSource, lines, floor.Upserts, "upserts"));
+        }
+
         var workload = new Workload(seed);
         foreach (var phase in phases)
         {

@@ -101,7 +101,10 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
             Assert.True(rate >= load.Rate * 0.9, $"the cluster kept only {rate:N0} of {load.Rate:N0} updates/s");
             Assert.True(lateHeap <= (earlyHeap * 1.2) + 32, $"the managed heap grew from {earlyHeap:N0} MB to {lateHeap:N0} MB");
             Assert.True(lateResident <= earlyResident * 1.25, $"resident memory grew from {earlyResident:N0} MB to {lateResident:N0} MB");
-            Assert.True(trend <= 0.6, $"p99 rises over time (Kendall's tau {trend:0.00}; median {earlyP99:0.0} ms in the first half, {lateP99:0.0} ms in the second)");
+            // A trend needs points: with a short soak (SMARTRULES_SOAK_MINUTES=1 gives 3 windows after the first) three
+            // falling spikes read as tau +1. CI's 5 minutes give 19.
+            if (windows.Count - 1 >= 8) Assert.True(trend <= 0.6, $"p99 rises over time (Kendall's tau {trend:0.00}; median {earlyP99:0.0} ms in the first half, {lateP99:0.0} ms in the second)");
+            else output.WriteLine($"p99 trend not judged: {windows.Count - 1} windows after the first (8 needed)");
         }
         finally
         {
