@@ -69,25 +69,16 @@ internal static class BackfillBench
                 await insert.ExecuteNonQueryAsync();
             }
 
-            var warmRule = await (await http.PostAsync("/api/rules", new StringContent("""
-                {"name":"Warm-up","trigger":{"type":"customerCreatedOrUpdated"},
-                 "conditions":[{"field":"customFields.Segment","operator":"contains","value":"Warm"}],
-                 "action":{"type":"assignWorkflow","workflowId":"collections"}}
-                """, Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>();
+            var warmRule = await SegmentRuleAsync(http, "Warm-up", "Warm");
             var warmCost = ProcessCost.Start();
-            var (warmSeconds, _) = await BackfillAsync(http, warmRule!["id"]!.GetValue<string>());
+            var (warmSeconds, _) = await BackfillAsync(http, warmRule);
             warmed = $"; its warm-up ({warmUp:N0} other customers on the new silo: {warmSeconds:0.0} s) {warmCost.Stop(warmUp, warmSeconds)}";
-            (await http.PostAsync($"/api/rules/{warmRule["id"]}/deactivate", null)).EnsureSuccessStatusCode();
+            (await http.PostAsync($"/api/rules/{warmRule}/deactivate", null)).EnsureSuccessStatusCode();
         }
 
-        var rule = await (await http.PostAsync("/api/rules", new StringContent("""
-            {"name":"B2B to collections","trigger":{"type":"customerCreatedOrUpdated"},
-             "conditions":[{"field":"customFields.Segment","operator":"contains","value":"B2B"}],
-             "action":{"type":"assignWorkflow","workflowId":"collections"}}
-            """, Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>();
-
+        var rule = await SegmentRuleAsync(http, "B2B to collections", "B2B");
         var cost = ProcessCost.Start();
-        var (backfillSeconds, progress) = await BackfillAsync(http, rule!["id"]!.GetValue<string>());
+        var (backfillSeconds, progress) = await BackfillAsync(http, rule);
         var spent = cost.Stop(rows / matchEvery, backfillSeconds);
 
         var clock = Stopwatch.StartNew();
@@ -104,6 +95,20 @@ internal static class BackfillBench
         var floorSeconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"| {name} | {backfillSeconds:0.0} | {floorSeconds:0.0} | {backfillSeconds / floorSeconds:0.0}x | {progress["matched"]} | {progress["applied"]} ({progress["status"]}) |");
         return $"{name}: cost per matching customer {spent}{warmed}";
+    }
+
+    /// <summary>Creates an inactive rule "segment contains <paramref name="segment"/> → workflow collections"; its id.</summary>
+    private static async Task<string> SegmentRuleAsync(HttpClient http, string name, string segment)
+    {
+        var rule = new JsonObject
+        {
+            ["name"] = name,
+            ["trigger"] = new JsonObject { ["type"] = "customerCreatedOrUpdated" },
+            ["conditions"] = new JsonArray(new JsonObject { ["field"] = "customFields.Segment", ["operator"] = "contains", ["value"] = segment }),
+            ["action"] = new JsonObject { ["type"] = "assignWorkflow", ["workflowId"] = "collections" },
+        };
+        var created = await (await http.PostAsync("/api/rules", new StringContent(rule.ToJsonString(), Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>();
+        return created!["id"]!.GetValue<string>();
     }
 
     /// <summary>Activates the rule with apply-to-existing and waits for its backfill to end: its seconds and last progress.</summary>

@@ -140,7 +140,9 @@ internal static class WorkloadBench
         Array.Sort(requestLatencies);
         var result = new PhaseResult(name, lineCount / seconds, floor, floorKind, Measure.Percentile(requestLatencies, 0.5), Measure.Percentile(requestLatencies, 0.99),
             lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
-        Console.WriteLine($"{name}: {lineCount:N0} lines in {seconds:0.0} s = {result.Rate:N0}/s; {after.Firings - counts.Firings:N0} firings, {after.Audit - counts.Audit:N0} audit rows, {after.Outbox - counts.Outbox:N0} notifications");
+        var updated = after.Updated - counts.Updated;
+        var hot = updated == 0 ? "" : $", customer rows updated {updated:N0} ({(double)(after.HotUpdated - counts.HotUpdated) / updated:P0} in place, HOT)";
+        Console.WriteLine($"{name}: {lineCount:N0} lines in {seconds:0.0} s = {result.Rate:N0}/s; {after.Firings - counts.Firings:N0} firings, {after.Audit - counts.Audit:N0} audit rows, {after.Outbox - counts.Outbox:N0} notifications{hot}");
         Console.WriteLine($"  {name} cost per line: {spent}");
         return result;
     }
@@ -196,16 +198,21 @@ internal static class WorkloadBench
         return result["rejectedTotal"]!.GetValue<int>();
     }
 
-    private static async Task<(long Firings, long Audit, long Outbox)> CountAsync(NpgsqlDataSource dataSource)
+    private static async Task<(long Firings, long Audit, long Outbox, long Updated, long HotUpdated)> CountAsync(NpgsqlDataSource dataSource)
     {
+        // The statistics of the customers table (updated rows, and those updated in place on their page without a new
+        // index entry, "HOT") are flushed by each backend at the end of its transactions, at most a second late.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         await using var command = dataSource.CreateCommand($"""
             select (select count(*) from customer_audit where tenant_id = '{Tenant}' and kind = 'ruleFired'),
                    (select count(*) from customer_audit where tenant_id = '{Tenant}'),
-                   (select count(*) from notification_outbox where tenant_id = '{Tenant}')
+                   (select count(*) from notification_outbox where tenant_id = '{Tenant}'),
+                   (select n_tup_upd from pg_stat_user_tables where relname = 'customers'),
+                   (select n_tup_hot_upd from pg_stat_user_tables where relname = 'customers')
             """);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
 
     /// <summary>
