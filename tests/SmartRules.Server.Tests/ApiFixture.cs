@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
@@ -37,14 +36,9 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:SmartRules", Database.ConnectionString);
-        builder.UseSetting("SmartRules:AdminKey", AdminKey);
-        builder.UseSetting("Orleans:ClusterId", "api-" + Guid.NewGuid().ToString("N")[..8]);
-        builder.UseSetting("Orleans:SiloPort", Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, value) in TestServer.Settings(Database.ConnectionString, AdminKey, "api")) builder.UseSetting(key, value);
         builder.UseSetting("SmartRules:Ingestion:MaxLineBytes", "4096");
         builder.UseSetting("SmartRules:Ingestion:MaxBodyBytes", "200000");
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
@@ -54,23 +48,14 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    public HttpClient Admin()
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        return client;
-    }
+    public HttpClient Admin() => CreateClient().WithKey(AdminKey);
 
     /// <summary>Creates a tenant through the admin API (on <paramref name="shard"/> when given), with users and workflows, and a client carrying its key.</summary>
     public async Task<(string Id, HttpClient Client)> TenantAsync(string? shard = null)
     {
-        var id = "t-" + Guid.NewGuid().ToString("N")[..10];
         using var admin = Admin();
-        var created = await admin.PostAsJsonAsync("/admin/tenants", new { id, name = "Tenant " + id, shard });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var key = (await created.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var (id, key) = await TestServer.CreateTenantAsync(admin, shard);
+        var client = CreateClient().WithKey(key);
         foreach (var email in new[] { "ann@acme.test", "bob@acme.test", "cid@acme.test" })
         {
             Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/users/{email}", new { name = email[..3] })).StatusCode);
