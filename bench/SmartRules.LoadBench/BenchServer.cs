@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,10 +43,8 @@ internal sealed class BenchServer : IAsyncDisposable
         await app.StartAsync();
 
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bench-admin");
-        var created = await (await http.PostAsJsonAsync("/admin/tenants", new { id = tenantId, name = tenantId })).Content.ReadFromJsonAsync<JsonObject>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created!["apiKey"]!.GetValue<string>());
-        return new BenchServer(app, http);
+        var (_, key) = await TestServer.CreateTenantAsync(http.WithKey("bench-admin"), id: tenantId);
+        return new BenchServer(app, http.WithKey(key));
     }
 
     public async ValueTask DisposeAsync()
@@ -60,5 +53,4 @@ internal sealed class BenchServer : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
     }
-
 }

@@ -2,9 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using SmartRules.Testing;
 
 namespace SmartRules.LoadBench;
@@ -99,10 +96,8 @@ internal static class ScaleOutBench
     private static async Task<HttpClient> CreateTenantAsync(Silo silo, string id, string shard)
     {
         using var admin = silo.Client("bench-admin");
-        var created = await admin.PostAsJsonAsync("/admin/tenants", new { id, name = id, shard });
-        var body = await created.Content.ReadFromJsonAsync<JsonObject>();
-        if (created.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"tenant {id}: {(int)created.StatusCode} {body}");
-        var client = silo.Client(body!["apiKey"]!.GetValue<string>());
+        var (_, key) = await TestServer.CreateTenantAsync(admin, shard, id);
+        var client = silo.Client(key);
         await WorkloadBench.SetUpAsync(client);
         return client;
     }

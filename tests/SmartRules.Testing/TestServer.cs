@@ -28,10 +28,13 @@ public static class TestServer
             ["Logging:LogLevel:Default"] = "Warning",
         };
 
-    /// <summary>A new tenant (on <paramref name="shard"/> when given) made with <paramref name="admin"/>, a client carrying the admin key: its id and API key.</summary>
-    public static async Task<(string Id, string ApiKey)> CreateTenantAsync(HttpClient admin, string? shard = null)
+    /// <summary>
+    /// A new tenant (named <paramref name="id"/>, else a new id; on <paramref name="shard"/> when given) made with
+    /// <paramref name="admin"/>, a client carrying the admin key: its id and API key.
+    /// </summary>
+    public static async Task<(string Id, string ApiKey)> CreateTenantAsync(HttpClient admin, string? shard = null, string? id = null)
     {
-        var id = "t-" + Guid.NewGuid().ToString("N")[..10];
+        id ??= "t-" + Guid.NewGuid().ToString("N")[..10];
         using var created = await admin.PostAsJsonAsync("/admin/tenants", new { id, name = "Tenant " + id, shard });
         if (created.StatusCode != HttpStatusCode.Created)
         {
