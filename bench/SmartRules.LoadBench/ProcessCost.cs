@@ -17,6 +17,7 @@ public sealed class ProcessCost
     private readonly int[] _collections;
     private readonly TimeSpan _jit;
     private readonly long _jitted;
+    private readonly TimeSpan? _database;
 
     private ProcessCost()
     {
@@ -27,6 +28,7 @@ public sealed class ProcessCost
         _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         _jit = System.Runtime.JitInfo.GetCompilationTime();
         _jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        _database = DatabaseCpu.Read();
     }
 
     public static ProcessCost Start() => new();
@@ -39,9 +41,60 @@ public sealed class ProcessCost
         var allocated = (GC.GetTotalAllocatedBytes() - _allocated) / 1024.0 / lines;
         var paused = (GC.GetTotalPauseDuration() - _paused).TotalSeconds;
         var gcs = string.Join('/', Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - _collections[g]));
+        var count = GC.CollectionCount(0) - _collections[0];
+        var meanPause = count == 0 ? "" : $", {paused * 1000 / count:0} ms a collection on average";
         var jit = (System.Runtime.JitInfo.GetCompilationTime() - _jit).TotalMicroseconds / lines;
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - _jitted;
+        var database = DatabaseCpu.PerUnit(_database, lines);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{cpu:N0} µs CPU (JIT {jit:N0} µs: {jitted:N0} methods compiled), {allocated:N1} KB allocated, GC paused {100 * paused / seconds:0.0} % of the phase, collections gen0/1/2 {gcs} (all: gen1 and gen2 counted in gen0 too)");
+            $"{cpu:N0} µs CPU (JIT {jit:N0} µs: {jitted:N0} methods compiled), {allocated:N1} KB allocated, GC paused {100 * paused / seconds:0.0} % of the phase{meanPause}, collections gen0/1/2 {gcs} (all: gen1 and gen2 counted in gen0 too); PostgreSQL {database}");
     }
+}
+
+/// <summary>
+/// The CPU time of the local PostgreSQL server's processes (every process named <c>postgres</c>: backends, WAL
+/// writer, checkpointer), read from <c>/proc</c>: the database's side of a line, beside the silo's. Null where the
+/// server is not on this machine (or not Linux): the figure is then printed as unknown.
+/// </summary>
+public static class DatabaseCpu
+{
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux the bench runs on
+
+    public static TimeSpan? Read()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        long ticks = 0;
+        var found = false;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                // pid (comm) state ppid ... : comm may hold spaces, so the fields are counted after its closing parenthesis.
+                var open = stat.IndexOf('(');
+                var close = stat.LastIndexOf(')');
+                if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+                found = true;
+            }
+            catch (IOException)
+            {
+                // the process ended while being read
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found ? TimeSpan.FromSeconds(ticks / TicksPerSecond) : null;
+    }
+
+    /// <summary>"N µs CPU a line" since <paramref name="start"/>, or "CPU unknown" when it cannot be read.</summary>
+    public static string PerUnit(TimeSpan? start, int units, string unit = "line") =>
+        start is { } s && Read() is { } now
+            ? string.Create(CultureInfo.InvariantCulture, $"{(now - s).TotalMicroseconds / units:N0} µs CPU a {unit}")
+            : "CPU unknown (not on this machine)";
 }

@@ -155,6 +155,7 @@ internal static class WorkloadBench
         var interval = (double)linesPerRequest / rate;
         var latencies = new double[bodies.Length];
         var excluded = 0;
+        var cost = ProcessCost.Start();
         var start = Stopwatch.GetTimestamp();
         var tasks = new Task[bodies.Length];
         for (var r = 0; r < bodies.Length; r++)
@@ -172,12 +173,14 @@ internal static class WorkloadBench
 
         await Task.WhenAll(tasks);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var spent = cost.Stop(bodies.Length * linesPerRequest, seconds);
         var after = await CountAsync(dataSource);
         var (lineP50, lineP99) = lines.Percentiles();
         Array.Sort(latencies);
         var result = new PhaseResult($"paced heavy, {rate:N0}/s target, {linesPerRequest}-line requests", bodies.Length * linesPerRequest / seconds, null, "",
             Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99), lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         Console.WriteLine($"paced: achieved {result.Rate:N0}/s, request p50 {result.RequestP50:0.0} ms, p99 {result.RequestP99:0.0} ms");
+        Console.WriteLine($"  paced cost per line: {spent}");
         return result;
     }
 
@@ -234,6 +237,7 @@ internal static class WorkloadBench
 
         var workload = new Workload(seed);
         var batches = Enumerable.Range(0, rows).Select(workload.FloorRow).Chunk(LinesPerRequest).ToArray();
+        var insertCpu = DatabaseCpu.Read();
         var inserts = await RunFloorAsync(dataSource, batches, """
             insert into floor_customers (tenant_id, customer_id, name, outstanding_amount, due_amount, overdue_amount, rating,
                 average_payment_delay_days, custom_fields, assigned_users, version, updated_at)
@@ -241,12 +245,15 @@ internal static class WorkloadBench
                 @overdue::numeric[], @rating::char(1)[], @delay::numeric[], @fields::jsonb[], @users::jsonb[]) as t
             """);
 
+        var insertCost = DatabaseCpu.PerUnit(insertCpu, rows, "row");
+
         // Upserts of existing rows in random order, no row twice in one statement.
         var random = new Random(seed);
         var order = Enumerable.Range(0, updates).Select(i => i % rows).ToArray();
         random.Shuffle(order);
         var updateBatches = order.Select(workload.FloorRow).Chunk(LinesPerRequest)
             .Select(chunk => chunk.DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToArray()).ToArray(); // one lock order: no deadlocks
+        var upsertCpu = DatabaseCpu.Read();
         var upserts = await RunFloorAsync(dataSource, updateBatches, """
             insert into floor_customers as c (tenant_id, customer_id, name, outstanding_amount, due_amount, overdue_amount, rating,
                 average_payment_delay_days, custom_fields, assigned_users, version, updated_at)
@@ -256,7 +263,9 @@ internal static class WorkloadBench
                 due_amount = excluded.due_amount, overdue_amount = excluded.overdue_amount, rating = excluded.rating,
                 average_payment_delay_days = excluded.average_payment_delay_days, version = c.version + 1, updated_at = now()
             """);
+        var upsertCost = DatabaseCpu.PerUnit(upsertCpu, updateBatches.Sum(b => b.Length), "row");
         await using (var drop = dataSource.CreateCommand("drop table floor_customers")) await drop.ExecuteNonQueryAsync();
+        Console.WriteLine($"floor's PostgreSQL: inserts {insertCost}, upserts {upsertCost}");
         return (inserts, upserts);
     }
 
