@@ -34,6 +34,28 @@ public sealed class IngestionApiTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task Each_line_handed_to_its_customer_records_its_time_in_the_line_duration_histogram()
+    {
+        var (_, client) = await api.TenantAsync();
+        var recorded = new System.Collections.Concurrent.ConcurrentBag<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "smartrules.ingestion.line_duration") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, milliseconds, _, _) => recorded.Add(milliseconds));
+        listener.Start();
+
+        var body = string.Join('\n', """{"id":"m1","outstandingAmount":1}""", """{"id":"m2","outstandingAmount":2}""", "not json", """{"id":"m3","outstandingAmount":3}""");
+        var result = await (await client.PostAsync("/api/customer-updates", Ndjson(body))).Body();
+
+        Assert.Equal(3, result["accepted"]!.GetValue<int>());
+        // Other test classes may stream lines at the same time: at least this request's three, each a real duration.
+        Assert.True(recorded.Count >= 3, $"{recorded.Count} line durations recorded");
+        Assert.All(recorded, milliseconds => Assert.InRange(milliseconds, 0.0, 60_000.0));
+    }
+
+    [Fact]
     public async Task Lines_of_one_customer_apply_in_line_order_while_customers_run_in_parallel()
     {
         var (_, client) = await api.TenantAsync();

@@ -36,6 +36,12 @@ public static class SmartRulesMetrics
     private static readonly Histogram<double> WriteBatchDuration = Meter.CreateHistogram<double>(
         "smartrules.store.batch_duration", "ms", "Duration of one group-commit batch, round trip and commit.");
 
+    /// <summary>The name of <see cref="IngestedLine"/>'s histogram (the load benchmark listens to it).</summary>
+    public const string IngestionLineDurationName = "smartrules.ingestion.line_duration";
+
+    private static readonly Histogram<double> IngestionLineDuration = Meter.CreateHistogram<double>(
+        IngestionLineDurationName, "ms", "Time of one NDJSON line from the handing to its customer grain to the grain's answer (the change durable).");
+
     private static long _updatesApplied;
 
     /// <summary>Updates that created or changed a customer in this process since it started (for the AppHost's status).</summary>
@@ -64,6 +70,9 @@ public static class SmartRulesMetrics
         Notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void Backfill(string outcome) => BackfillCustomers.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>One NDJSON line answered by its customer grain, <paramref name="duration"/> after it was handed to it.</summary>
+    public static void IngestedLine(TimeSpan duration) => IngestionLineDuration.Record(duration.TotalMilliseconds);
 
     /// <summary>A group-commit batch committed on <paramref name="shard"/>: the tag tells a saturated shard from the others.</summary>
     public static void WriteBatch(string shard, int size, TimeSpan duration)

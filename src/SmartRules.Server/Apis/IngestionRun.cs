@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Customers;
+using SmartRules.Grains.Telemetry;
 using SmartRules.Server.Hosting;
 using SmartRules.Server.Json;
 
@@ -84,7 +86,9 @@ internal sealed class IngestionRun(IGrainFactory grains, string tenantId, int ma
                 return;
             }
 
+            var started = Stopwatch.GetTimestamp();
             var result = await grains.GetCustomer(tenantId, id).IngestAsync(update);
+            SmartRulesMetrics.IngestedLine(Stopwatch.GetElapsedTime(started));
             switch (result.Status)
             {
                 case CustomerUpdateStatus.Stale:
