@@ -42,7 +42,9 @@ public sealed class ProcessCost
         var paused = (GC.GetTotalPauseDuration() - _paused).TotalSeconds;
         var gcs = string.Join('/', Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - _collections[g]));
         var count = GC.CollectionCount(0) - _collections[0];
-        var meanPause = count == 0 ? "" : $", {paused * 1000 / count:0} ms a collection on average";
+        var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        var meanPause = count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $", {paused * 1000 / count:0} ms a collection on average (the last gen{last.Generation}: {last.PauseDurations[0].TotalMilliseconds:0} ms, {last.PromotedBytes / 1048576.0:N0} MB promoted of a {last.HeapSizeBytes / 1048576.0:N0} MB heap)");
         var jit = (System.Runtime.JitInfo.GetCompilationTime() - _jit).TotalMicroseconds / lines;
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - _jitted;
         var database = DatabaseCpu.PerUnit(_database, lines);
