@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -50,7 +51,7 @@ public static class Extensions
         // Spans are recorded only when there is somewhere to send them: without an exporter every request, grain call
         // and store write would still build its spans only to drop them, which cost a loaded cluster a fair share of
         // its CPU (the reliability suite's stream test measured it). Metrics are aggregated in place and stay on.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (ExportsTraces(builder.Configuration))
         {
             telemetry
                 .WithTracing(tracing => tracing
@@ -64,6 +65,11 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>Whether spans are recorded and exported: only when there is somewhere to send them (an OTLP endpoint).
+    /// Whatever else builds spans (Orleans' grain call filters) asks the same.</summary>
+    public static bool ExportsTraces(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder

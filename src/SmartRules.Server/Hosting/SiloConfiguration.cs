@@ -60,7 +60,7 @@ public static class SiloConfiguration
         // and the filters would only put every grain call through Orleans' filter pipeline: 11 % of a heavy update's CPU
         // in the benchmark (docs/benchmarks.md, change 14).
         if (!configuration.GetValue<bool>("Orleans:EnableDistributedTracing") &&
-            !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            Microsoft.Extensions.Hosting.Extensions.ExportsTraces(configuration))
         {
             silo.AddActivityPropagation();
         }
