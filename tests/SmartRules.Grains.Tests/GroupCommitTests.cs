@@ -72,6 +72,53 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_that_keeps_the_stored_lists_and_fields_leaves_them_and_one_that_changes_them_writes_them()
+    {
+        var (id, grainState) = NewState("k", 1);
+        var state = grainState.State!;
+        state.Customer = state.Customer! with
+        {
+            CustomFields = CustomFields.From([new("region", "north"), new("tier", "gold")]),
+            AssignedUsers = UserSet.From(["ann@acme.test"]),
+            PaymentMethods = PaymentMethods.Card,
+        };
+        await _storage.WriteStateAsync("customer", id, grainState);
+
+        // An update of the amounts only: the stored row's jsonb columns are kept as they are.
+        state.Customer = state.Customer! with { OutstandingAmount = 2 };
+        await _storage.WriteStateAsync("customer", id, grainState);
+        Assert.Equal("""{"tier": "gold", "region": "north"}""", await ColumnAsync("custom_fields"));
+        Assert.Equal("""["ann@acme.test"]""", await ColumnAsync("assigned_users"));
+        Assert.Equal("""["card"]""", await ColumnAsync("payment_methods"));
+        Assert.Equal(2m, await _database.ScalarAsync<decimal>("select outstanding_amount from customers where customer_id = 'k'"));
+
+        // Then each of them changes: each is written.
+        var before = state.Customer;
+        state.Customer = before with
+        {
+            CustomFields = before.CustomFields.With([new("tier", "silver")]),
+            AssignedUsers = before.AssignedUsers.Union(["bob@acme.test"]),
+            PaymentMethods = PaymentMethods.Card | PaymentMethods.BankTransfer,
+        };
+        await _storage.WriteStateAsync("customer", id, grainState);
+        Assert.Equal("""{"tier": "silver", "region": "north"}""", await ColumnAsync("custom_fields"));
+        Assert.Equal("""["ann@acme.test", "bob@acme.test"]""", await ColumnAsync("assigned_users"));
+        Assert.Contains("bankTransfer", await ColumnAsync("payment_methods"), StringComparison.OrdinalIgnoreCase);
+
+        // And a grain that read its row back writes against what it read.
+        var reread = new GrainState<CustomerState>(new CustomerState());
+        await _storage.ReadStateAsync("customer", id, reread);
+        reread.State!.Customer = reread.State.Customer! with { CustomFields = CustomFields.Empty, OutstandingAmount = 3 };
+        await _storage.WriteStateAsync("customer", id, reread);
+        Assert.Equal("{}", await ColumnAsync("custom_fields"));
+        Assert.Equal("""["ann@acme.test", "bob@acme.test"]""", await ColumnAsync("assigned_users"));
+        Assert.Equal(4L, await _database.ScalarAsync<long>("select version from customers where customer_id = 'k'"));
+    }
+
+    private async Task<string?> ColumnAsync(string column) =>
+        await _database.ScalarAsync<string>($"select {column}::text from customers where customer_id = 'k'");
+
+    [Fact]
     public async Task A_database_error_fails_every_write_of_the_batch_and_acknowledges_none()
     {
         // A trigger makes the database refuse one row with a plain error; the whole statement, and so the whole batch, fails.

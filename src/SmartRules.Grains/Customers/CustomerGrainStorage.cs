@@ -32,6 +32,7 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
         }
 
         state.Customer = stored.Customer;
+        state.Stored = stored.Customer;
         state.LastSequence = stored.LastSequence;
         state.Version = stored.Version;
         state.AppliedBackfills = [.. stored.AppliedBackfills];
@@ -47,7 +48,8 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
         var write = new CustomerWrite(
             tenantId, customerId, expected,
             state.Customer ?? throw new InvalidOperationException("A customer row is written only once the customer exists."),
-            state.LastSequence, state.AppliedBackfills, state.PendingAudit, state.PendingOutbox, time.GetUtcNow());
+            state.LastSequence, state.AppliedBackfills, state.PendingAudit, state.PendingOutbox, time.GetUtcNow(),
+            state.Version == expected ? state.Stored : null);
         using var activity = StoreTelemetry.StartCustomerCall("write", tenantId);
         var database = await databases.ForTenantAsync(tenantId).ConfigureAwait(false);
         if (!await database.Writes.WriteAsync(write).ConfigureAwait(false))
@@ -59,6 +61,7 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
         }
 
         state.Version = write.NewVersion;
+        state.Stored = write.Customer;
         state.PendingAudit = null;
         state.PendingOutbox = [];
         grainState.ETag = write.NewVersion.ToString(CultureInfo.InvariantCulture);

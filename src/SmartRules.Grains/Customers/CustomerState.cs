@@ -25,6 +25,10 @@ public sealed class CustomerState
     /// <summary>The committed version of the row: 0 before the first write, then +1 per write.</summary>
     public long Version { get; set; }
 
+    /// <summary>The customer as its row holds it at <see cref="Version"/> (<c>null</c> before the first write): a write
+    /// does not send again the columns it would leave as they are.</summary>
+    public CustomerSnapshot? Stored { get; set; }
+
     /// <summary>How many applied backfill ids a customer remembers: far more than can run at once for a tenant.</summary>
     public const int AppliedBackfillsKept = 50;
 
@@ -43,6 +47,7 @@ public sealed class CustomerState
         Customer = Customer,
         LastSequence = LastSequence,
         Version = Version,
+        Stored = Stored,
         AppliedBackfills = AppliedBackfills,
     };
 }

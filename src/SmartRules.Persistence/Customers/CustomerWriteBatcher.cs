@@ -43,10 +43,10 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         var overdue = new decimal[n];
         var rating = new string?[n];
         var delay = new decimal?[n];
-        var customFields = new byte[n][];
-        var users = new byte[n][];
+        var customFields = new byte[]?[n];
+        var users = new byte[]?[n];
         var workflow = new string?[n];
-        var methods = new byte[n][];
+        var methods = new byte[]?[n];
         var excluded = new bool[n];
         var sequence = new long?[n];
         var version = new long[n];
@@ -67,10 +67,12 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
             overdue[i] = c.OverdueAmount;
             rating[i] = c.Rating is { } r ? Ratings.Name(r) : null;
             delay[i] = c.AveragePaymentDelayDays;
-            customFields[i] = CustomerJson.CustomFields(c.CustomFields);
-            users[i] = CustomerJson.Strings(c.AssignedUsers);
+            // null: the row keeps what it has (the statement's coalesce), because the stored customer has the same.
+            var stored = write.Stored;
+            customFields[i] = stored is not null && stored.CustomFields.Equals(c.CustomFields) ? null : CustomerJson.CustomFields(c.CustomFields);
+            users[i] = stored is not null && ReferenceEquals(stored.AssignedUsers, c.AssignedUsers) ? null : CustomerJson.Strings(c.AssignedUsers);
             workflow[i] = c.Workflow;
-            methods[i] = CustomerJson.Strings(PaymentMethodNames.ToNames(c.PaymentMethods));
+            methods[i] = stored is not null && stored.PaymentMethods == c.PaymentMethods ? null : CustomerJson.Strings(PaymentMethodNames.ToNames(c.PaymentMethods));
             excluded[i] = c.Excluded;
             sequence[i] = write.LastSequence;
             version[i] = write.NewVersion;
@@ -90,10 +92,10 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         p.Add(new NpgsqlParameter<decimal[]>("overdue", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = overdue });
         p.Add(new NpgsqlParameter<string?[]>("rating", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = rating });
         p.Add(new NpgsqlParameter<decimal?[]>("delay", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = delay });
-        p.Add(new NpgsqlParameter<byte[][]>("custom_fields", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = customFields });
-        p.Add(new NpgsqlParameter<byte[][]>("users", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = users });
+        p.Add(new NpgsqlParameter<byte[]?[]>("custom_fields", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = customFields });
+        p.Add(new NpgsqlParameter<byte[]?[]>("users", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = users });
         p.Add(new NpgsqlParameter<string?[]>("workflow", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = workflow });
-        p.Add(new NpgsqlParameter<byte[][]>("methods", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = methods });
+        p.Add(new NpgsqlParameter<byte[]?[]>("methods", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = methods });
         p.Add(new NpgsqlParameter<bool[]>("excluded", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { TypedValue = excluded });
         p.Add(new NpgsqlParameter<long?[]>("last_sequence", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = sequence });
         p.Add(new NpgsqlParameter<long[]>("version", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = version });
