@@ -6,7 +6,10 @@ internal static class CustomerSql
     /// <summary>
     /// One statement per batch: existing rows are updated only where their version is the one the grain read
     /// (<c>updated</c>), new rows inserted only where none exists yet (<c>inserted</c>); the change's audit row and outbox rows
-    /// are inserted only for the rows written; the result names those rows. Being one statement, it commits or fails
+    /// are inserted only for the rows written; the result names those rows. Outbox rows are plain inserts, without ON
+    /// CONFLICT (whose arbiter check cost each row an extra index probe): their ids derive from the customer's new
+    /// version, which only this statement can write, so they cannot exist yet (were one to, the statement would fail and
+    /// the batch split find the write). Being one statement, it commits or fails
     /// as a whole. A plain UPDATE joined to the batch costs less than INSERT … ON CONFLICT DO UPDATE for the common
     /// case, and a missing row can never be re-created by a stale write. An in-app notification is delivered by being
     /// stored: its row is written as sent, and the dispatcher never touches it.
@@ -78,7 +81,6 @@ internal static class CustomerSql
                         @o_body::text[], @o_created_at::timestamptz[])
                  as o(tenant_id, id, customer_id, rule_id, rule_version, channel, recipient, subject, body, created_at)
             where exists (select 1 from written w where w.tenant_id = o.tenant_id and w.customer_id = o.customer_id)
-            on conflict (tenant_id, notification_id) do nothing
         )
         select tenant_id, customer_id from written
         """;
