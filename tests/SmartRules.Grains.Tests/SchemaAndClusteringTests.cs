@@ -22,6 +22,32 @@ public sealed class SchemaAndClusteringTests
     }
 
     [Fact]
+    public async Task Audit_changes_written_before_migration_6_read_the_same_after_it()
+    {
+        await using var database = await TestDatabase.CreateAsync(migrate: false);
+        await database.ExecuteAsync("create table smartrules_schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())");
+        foreach (var (version, name, _, sql) in SchemaMigrator.Migrations.Where(m => m.Version < 6))
+        {
+            await database.ExecuteAsync(sql);
+            await database.ExecuteAsync($"insert into smartrules_schema_migrations (version, name) values ({version}, '{name}')");
+        }
+
+        await database.ExecuteAsync("""
+            insert into customer_changes (tenant_id, customer_id, at, entries) values ('t1', 'c1', now(),
+                '[{"kind":"update","ruleId":null,"ruleVersion":null,"trigger":"external","before":{"name":"Zoë"},"after":{"name":"Zoé ✓"},"note":null},
+                  {"kind":"workflow","ruleId":"r1","ruleVersion":2,"trigger":"rating","before":{"workflow":null},"after":{"workflow":"w1"},"note":"n"}]')
+            """);
+
+        await database.MigrateAsync();
+
+        Assert.Equal("bytea", await database.ScalarAsync<string>("select data_type from information_schema.columns where table_name = 'customer_changes' and column_name = 'entries'"));
+        Assert.Equal(2L, await database.ScalarAsync<long>("select count(*) from customer_audit where customer_id = 'c1'"));
+        Assert.Equal("Zoé ✓", await database.ScalarAsync<string>("select after ->> 'name' from customer_audit where kind = 'update'"));
+        Assert.Equal("Zoë", await database.ScalarAsync<string>("select before ->> 'name' from customer_audit where kind = 'update'"));
+        Assert.Equal(2, await database.ScalarAsync<int>("select rule_version from customer_audit where kind = 'workflow'"));
+    }
+
+    [Fact]
     public async Task Two_silos_starting_together_on_an_empty_database_both_join_and_share_state()
     {
         await using var database = await TestDatabase.CreateAsync(migrate: false);

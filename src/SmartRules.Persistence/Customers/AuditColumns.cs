@@ -24,6 +24,6 @@ internal sealed class AuditColumns(int capacity)
         p.Add(new NpgsqlParameter<string[]>("a_tenant_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _tenant] });
         p.Add(new NpgsqlParameter<string[]>("a_customer_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _customer] });
         p.Add(new NpgsqlParameter<DateTime[]>("a_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. _at] });
-        p.Add(new NpgsqlParameter<byte[][]>("a_entries", NpgsqlDbType.Array | NpgsqlDbType.Json) { TypedValue = [.. _entries] });
+        p.Add(new NpgsqlParameter<byte[][]>("a_entries", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. _entries] });
     }
 }

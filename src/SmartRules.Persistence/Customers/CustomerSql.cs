@@ -66,7 +66,7 @@ internal static class CustomerSql
         audit as (
             insert into customer_changes (tenant_id, customer_id, at, entries)
             select a.tenant_id, a.customer_id, a.at, a.entries
-            from unnest(@a_tenant_id::text[], @a_customer_id::text[], @a_at::timestamptz[], @a_entries::json[])
+            from unnest(@a_tenant_id::text[], @a_customer_id::text[], @a_at::timestamptz[], @a_entries::bytea[])
                  as a(tenant_id, customer_id, at, entries)
             where exists (select 1 from written w where w.tenant_id = a.tenant_id and w.customer_id = a.customer_id)
         ),
