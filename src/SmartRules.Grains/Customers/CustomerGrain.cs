@@ -207,14 +207,14 @@ public sealed class CustomerGrain(
     private static readonly CustomerUpdateResult[] Outcomes =
         [.. Enum.GetValues<CustomerUpdateStatus>().Order().Select(status => new CustomerUpdateResult(status, null, [], []))];
 
+    private const byte Separator = 0xFF;
+
     /// <summary>
     /// The firing's idempotency key: the same customer version and rule always give the same id. A 128-bit XxHash of
     /// tenant, customer, version, rule and place (UTF-8, separated by 0xFF, a byte UTF-8 never contains, so no two
     /// different firings read as the same bytes): ids need to be stable and distinct, not
     /// secret, and SHA-256 through OpenSSL cost ~2.5 % of a firing-heavy update's CPU (docs/benchmarks.md, change 16).
     /// </summary>
-    private const byte Separator = 0xFF;
-
     internal static Guid FiringKey(string tenantId, string customerId, long version, string ruleId, int index)
     {
         var most = Encoding.UTF8.GetMaxByteCount(tenantId.Length + customerId.Length + ruleId.Length) + 2 * 20 + 4;
