@@ -189,11 +189,12 @@ public sealed class SiloCluster : IAsyncDisposable
     {
         const long gcKeyword = 0x1, gcHeapCollectKeyword = 0x800000;
         if ((await StatsAsync(silo))?["fullCollections"]?.GetValue<long>() is not { } before) return null;
-        var session = new DiagnosticsClient(_processes[silo].Id).StartEventPipeSession(
+        using var session = new DiagnosticsClient(_processes[silo].Id).StartEventPipeSession(
             new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, gcKeyword | gcHeapCollectKeyword), requestRundown: false);
+        // The session's events are not needed, only read so that the runtime never waits on a full buffer.
+        var drain = session.EventStream.CopyToAsync(Stream.Null);
         try
         {
-            var drain = session.EventStream.CopyToAsync(Stream.Null);
             for (var wait = Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(20);)
             {
                 await Task.Delay(100);
@@ -206,7 +207,7 @@ public sealed class SiloCluster : IAsyncDisposable
         finally
         {
             session.Stop();
-            session.Dispose();
+            await drain; // the stream ends when the session stops
         }
     }
 

@@ -67,7 +67,8 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
             overdue[i] = c.OverdueAmount;
             rating[i] = c.Rating is { } r ? Ratings.Name(r) : null;
             delay[i] = c.AveragePaymentDelayDays;
-            // null: the row keeps what it has (the statement's coalesce), because the stored customer has the same.
+            // null: the row keeps what it has (the statement's coalesce), because the stored customer has the same. Users
+            // by reference: UserSet's equality ignores case, and a new spelling must still be written.
             var stored = write.Stored;
             customFields[i] = stored is not null && stored.CustomFields.Equals(c.CustomFields) ? null : CustomerJson.CustomFields(c.CustomFields);
             users[i] = stored is not null && ReferenceEquals(stored.AssignedUsers, c.AssignedUsers) ? null : CustomerJson.Strings(c.AssignedUsers);
