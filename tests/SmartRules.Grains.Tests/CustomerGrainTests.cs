@@ -70,6 +70,30 @@ public sealed class CustomerGrainTests(ClusterFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public async Task A_write_that_fails_is_not_acknowledged_and_the_customer_then_answers_as_stored()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var grain = Customer(tenant, "conflict");
+        await grain.ApplyAsync(Outstanding(100m, sequence: 1));
+        // Another writer moves the row on: the grain's next write expects version 1 and must fail.
+        await fixture.Database.ScalarAsync<int>(
+            "with moved as (update customers set version = version + 1, outstanding_amount = 555 where tenant_id = @t and customer_id = 'conflict' returning 1) select count(*)::int from moved",
+            ("t", tenant));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.ApplyAsync(Outstanding(900m, sequence: 2)));
+
+        var after = await grain.GetAsync();
+        Assert.Equal(555m, after!.OutstandingAmount);
+        Assert.Equal(2, after.Version);
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "select count(*) from customer_audit where tenant_id = @t and customer_id = 'conflict'", ("t", tenant)));
+        // The failed change was not applied, so its sequence is not stale.
+        var retried = await grain.ApplyAsync(Outstanding(900m, sequence: 2));
+        Assert.Equal(CustomerUpdateStatus.Updated, retried.Status);
+        Assert.Equal(3, retried.Customer!.Version);
+    }
+
+    [Fact]
     public async Task Stale_sequences_are_acknowledged_and_change_nothing()
     {
         var tenant = await fixture.CreateTenantAsync();

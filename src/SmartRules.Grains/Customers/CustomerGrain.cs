@@ -76,19 +76,19 @@ public sealed class CustomerGrain(
         }
 
         var outcome = CustomerProcessor.Apply(current.Customer, customerId, domainUpdate, tenant.Rules, tenant.Directory, tenant.RatingSource);
-        var next = current.Next();
-        if (update.Sequence is { } applied) next.LastSequence = applied;
+        var saved = current.Save();
+        if (update.Sequence is { } applied) current.LastSequence = applied;
 
         if (!outcome.Changed)
         {
             // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
-            if (next.LastSequence != current.LastSequence) await WriteAsync(current, next);
+            if (current.LastSequence != saved.LastSequence) await WriteAsync(current, saved);
             SmartRulesMetrics.Update("unchanged");
             return Answer(CustomerUpdateStatus.Unchanged, state.State, [], withCustomer);
         }
 
-        Stage(next, outcome, tenantId, customerId);
-        await WriteAsync(current, next);
+        Stage(current, outcome, tenantId, customerId);
+        await WriteAsync(current, saved);
         var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
         SmartRulesMetrics.Update(status == CustomerUpdateStatus.Created ? "created" : "updated");
         SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
@@ -119,10 +119,10 @@ public sealed class CustomerGrain(
             if (!outcome.Changed) return BackfillOutcome.NotMatched;
         }
 
-        var next = current.Next();
-        Stage(next, outcome, tenantId, customerId);
-        next.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
-        await WriteAsync(current, next);
+        var saved = current.Save();
+        Stage(current, outcome, tenantId, customerId);
+        current.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
+        await WriteAsync(current, saved);
         SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
         return BackfillOutcome.Applied;
     }
@@ -155,7 +155,7 @@ public sealed class CustomerGrain(
         return audit.ListRecentAsync(tenantId, customerId, RecentAuditCount, CancellationToken.None);
     }
 
-    /// <summary>Stages on the next state the changed customer, its audit entries and its rendered notifications.</summary>
+    /// <summary>Stages on the state the changed customer, its audit entries and its rendered notifications.</summary>
     private void Stage(CustomerState next, ChangeOutcome outcome, string tenantId, string customerId)
     {
         // PostgreSQL keeps microseconds: audit times read back later equal the ones answered now.
@@ -164,11 +164,17 @@ public sealed class CustomerGrain(
         next.Customer = outcome.Customer;
         next.PendingAudit = outcome.Audit.Count == 0 ? null : outcome.Audit.ToAuditChange(outcome.Status == ChangeStatus.Created, now);
         var newVersion = next.Version + 1;
-        next.PendingOutbox = [];
-        for (var i = 0; i < outcome.Notifications.Count; i++)
+        if (outcome.Notifications.Count == 0)
+        {
+            next.PendingOutbox = [];
+            return;
+        }
+
+        var outbox = new OutboxMessage[outcome.Notifications.Count];
+        for (var i = 0; i < outbox.Length; i++)
         {
             var n = outcome.Notifications[i];
-            next.PendingOutbox.Add(new OutboxMessage(
+            outbox[i] = new OutboxMessage(
                 FiringKey(tenantId, customerId, newVersion, n.RuleId, i),
                 tenantId,
                 customerId,
@@ -178,14 +184,16 @@ public sealed class CustomerGrain(
                 n.Recipient,
                 n.SubjectTemplate is null ? null : renderer.Render(n.SubjectTemplate, n.Customer),
                 renderer.Render(n.BodyTemplate, n.Customer),
-                now));
+                now);
         }
+
+        next.PendingOutbox = outbox;
     }
 
-    private async Task WriteAsync(CustomerState current, CustomerState next)
+    /// <summary>Writes the state as changed; if that fails, puts back <paramref name="saved"/> and rethrows.</summary>
+    private async Task WriteAsync(CustomerState changed, CustomerState.Saved saved)
     {
-        state.State = next;
-        var inApp = next.PendingOutbox.Count(m => m.Channel == "inApp");
+        var inApp = changed.PendingOutbox.Count(m => m.Channel == "inApp");
         try
         {
             await state.WriteOrDeactivateAsync(this);
@@ -195,7 +203,7 @@ public sealed class CustomerGrain(
         {
             // Not acknowledged: until the grain deactivates it answers from the state it had; a retry with the same
             // sequence after the reload is stale if the write had in fact committed.
-            state.State = current;
+            changed.Restore(saved);
             throw;
         }
     }

@@ -10,7 +10,9 @@ namespace SmartRules.Grains.Customers;
 /// (as a <see cref="CustomerWrite"/>; read back as a <see cref="StoredCustomer"/>).
 /// Audit entries are not kept in memory once written: they are in <c>customer_audit</c>, and keeping even a few
 /// (a creation entry lists every field twice) would cost more than the rest of the grain.
-/// The grain treats it as a value: it builds the next state, writes it, and keeps the previous one if the write fails.
+/// The grain changes it in place and writes it; if the write fails it puts back what it held before (<see cref="Save"/>,
+/// <see cref="Restore"/>). In place, not a new copy per update: every object an update leaves behind in a long-lived grain
+/// is copied by the next gen0 collection, whose pause grows with them (docs/benchmarks.md, change 20).
 /// <see cref="PendingAudit"/> and <see cref="PendingOutbox"/> are written in the same statement as the row and then
 /// emptied, so a change, its audit entries and its notifications are durable together or not at all.
 /// </summary>
@@ -39,15 +41,20 @@ public sealed class CustomerState
     /// <summary>The audit entries of the change being written, or <c>null</c> when it records none.</summary>
     public AuditChange? PendingAudit { get; set; }
 
-    public List<OutboxMessage> PendingOutbox { get; set; } = [];
+    /// <summary>The notifications of the change being written; empty (a shared empty list) when it renders none.</summary>
+    public IReadOnlyList<OutboxMessage> PendingOutbox { get; set; } = [];
 
-    /// <summary>A copy to build the next state on; pending lists start empty.</summary>
-    public CustomerState Next() => new()
+    /// <summary>What a change may alter before its write: taken before, put back by <see cref="Restore"/> if the write fails.</summary>
+    public Saved Save() => new(Customer, LastSequence, AppliedBackfills);
+
+    /// <summary>Puts back the state as it was when <paramref name="saved"/> was taken; nothing is pending any more.</summary>
+    public void Restore(Saved saved)
     {
-        Customer = Customer,
-        LastSequence = LastSequence,
-        Version = Version,
-        Stored = Stored,
-        AppliedBackfills = AppliedBackfills,
-    };
+        (Customer, LastSequence, AppliedBackfills) = (saved.Customer, saved.LastSequence, saved.AppliedBackfills);
+        PendingAudit = null;
+        PendingOutbox = [];
+    }
+
+    /// <summary>The values <see cref="Save"/> took.</summary>
+    public readonly record struct Saved(CustomerSnapshot? Customer, long? LastSequence, List<string> AppliedBackfills);
 }
