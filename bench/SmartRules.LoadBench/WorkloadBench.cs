@@ -147,6 +147,9 @@ internal static class WorkloadBench
         return result;
     }
 
+    /// <summary>The request latency the paced phase's goal names (p99 at most this).</summary>
+    private const double SlowMs = 50;
+
     private static async Task<PhaseResult> PacedAsync(byte[][] bodies, int rate, HttpClient http, NpgsqlDataSource dataSource, LineLatencies lines)
     {
         const int linesPerRequest = 20;
@@ -154,10 +157,12 @@ internal static class WorkloadBench
         lines.Reset();
         var interval = (double)linesPerRequest / rate;
         var latencies = new double[bodies.Length];
+        var sentAt = new double[bodies.Length];
         var excluded = 0;
         var cost = ProcessCost.Start();
         var start = Stopwatch.GetTimestamp();
         var tasks = new Task[bodies.Length];
+        using var windows = new TailWindows(start);
         for (var r = 0; r < bodies.Length; r++)
         {
             var wait = start + (long)(interval * r * Stopwatch.Frequency) - Stopwatch.GetTimestamp();
@@ -166,6 +171,7 @@ internal static class WorkloadBench
             tasks[r] = Task.Run(async () =>
             {
                 var sent = Stopwatch.GetTimestamp();
+                sentAt[index] = Stopwatch.GetElapsedTime(start, sent).TotalSeconds;
                 Interlocked.Add(ref excluded, await PostAsync(http, bodies[index]));
                 latencies[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             });
@@ -176,11 +182,13 @@ internal static class WorkloadBench
         var spent = cost.Stop(bodies.Length * linesPerRequest, seconds);
         var after = await CountAsync(dataSource);
         var (lineP50, lineP99) = lines.Percentiles();
+        var tail = windows.Describe(sentAt, latencies, SlowMs);
         Array.Sort(latencies);
         var result = new PhaseResult($"paced heavy, {rate:N0}/s target, {linesPerRequest}-line requests", bodies.Length * linesPerRequest / seconds, null, "",
             Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99), lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         Console.WriteLine($"paced: achieved {result.Rate:N0}/s, request p50 {result.RequestP50:0.0} ms, p99 {result.RequestP99:0.0} ms");
         Console.WriteLine($"  paced cost per line: {spent}");
+        Console.WriteLine($"  paced tail: {tail}");
         return result;
     }
 
