@@ -77,18 +77,25 @@ public sealed class CustomerGrain(
 
         var outcome = CustomerProcessor.Apply(current.Customer, customerId, domainUpdate, tenant.Rules, tenant.Directory, tenant.RatingSource);
         var saved = current.Save();
-        if (update.Sequence is { } applied) current.LastSequence = applied;
+        try
+        {
+            if (update.Sequence is { } applied) current.LastSequence = applied;
+            if (outcome.Changed) Stage(current, outcome, tenantId, customerId);
+            // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
+            if (outcome.Changed || current.LastSequence != saved.LastSequence) await WriteAsync(current);
+        }
+        catch
+        {
+            current.Restore(saved);
+            throw;
+        }
 
         if (!outcome.Changed)
         {
-            // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
-            if (current.LastSequence != saved.LastSequence) await WriteAsync(current, saved);
             SmartRulesMetrics.Update("unchanged");
             return Answer(CustomerUpdateStatus.Unchanged, state.State, [], withCustomer);
         }
 
-        Stage(current, outcome, tenantId, customerId);
-        await WriteAsync(current, saved);
         var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
         SmartRulesMetrics.Update(status == CustomerUpdateStatus.Created ? "created" : "updated");
         SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
@@ -120,9 +127,18 @@ public sealed class CustomerGrain(
         }
 
         var saved = current.Save();
-        Stage(current, outcome, tenantId, customerId);
-        current.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
-        await WriteAsync(current, saved);
+        try
+        {
+            Stage(current, outcome, tenantId, customerId);
+            current.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
+            await WriteAsync(current);
+        }
+        catch
+        {
+            current.Restore(saved);
+            throw;
+        }
+
         SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
         return BackfillOutcome.Applied;
     }
@@ -155,18 +171,23 @@ public sealed class CustomerGrain(
         return audit.ListRecentAsync(tenantId, customerId, RecentAuditCount, CancellationToken.None);
     }
 
-    /// <summary>Stages on the state the changed customer, its audit entries and its rendered notifications.</summary>
-    private void Stage(CustomerState next, ChangeOutcome outcome, string tenantId, string customerId)
+    /// <summary>
+    /// Stages on the state the changed customer, its audit entries and its rendered notifications. The state is changed in
+    /// place: a caller takes <see cref="CustomerState.Save"/> before and puts it back if this or the write fails, so that
+    /// until the grain deactivates it answers from the state it had (not acknowledged; a retry with the same sequence
+    /// after the reload is stale if the write had in fact committed).
+    /// </summary>
+    private void Stage(CustomerState changed, ChangeOutcome outcome, string tenantId, string customerId)
     {
         // PostgreSQL keeps microseconds: audit times read back later equal the ones answered now.
         var clock = time.GetUtcNow();
         var now = new DateTimeOffset(clock.UtcTicks - clock.UtcTicks % 10, TimeSpan.Zero);
-        next.Customer = outcome.Customer;
-        next.PendingAudit = outcome.Audit.Count == 0 ? null : outcome.Audit.ToAuditChange(outcome.Status == ChangeStatus.Created, now);
-        var newVersion = next.Version + 1;
+        changed.Customer = outcome.Customer;
+        changed.PendingAudit = outcome.Audit.Count == 0 ? null : outcome.Audit.ToAuditChange(outcome.Status == ChangeStatus.Created, now);
+        var newVersion = changed.Version + 1;
         if (outcome.Notifications.Count == 0)
         {
-            next.PendingOutbox = [];
+            changed.PendingOutbox = [];
             return;
         }
 
@@ -187,25 +208,15 @@ public sealed class CustomerGrain(
                 now);
         }
 
-        next.PendingOutbox = outbox;
+        changed.PendingOutbox = outbox;
     }
 
-    /// <summary>Writes the state as changed; if that fails, puts back <paramref name="saved"/> and rethrows.</summary>
-    private async Task WriteAsync(CustomerState changed, CustomerState.Saved saved)
+    /// <summary>Writes the state as changed (see <see cref="Stage"/> for what a caller does if it fails).</summary>
+    private async Task WriteAsync(CustomerState changed)
     {
         var inApp = changed.PendingOutbox.Count(m => m.Channel == "inApp");
-        try
-        {
-            await state.WriteOrDeactivateAsync(this);
-            for (var i = 0; i < inApp; i++) SmartRulesMetrics.Notification("inApp", "sent"); // stored = delivered
-        }
-        catch
-        {
-            // Not acknowledged: until the grain deactivates it answers from the state it had; a retry with the same
-            // sequence after the reload is stale if the write had in fact committed.
-            changed.Restore(saved);
-            throw;
-        }
+        await state.WriteOrDeactivateAsync(this);
+        for (var i = 0; i < inApp; i++) SmartRulesMetrics.Notification("inApp", "sent"); // stored = delivered
     }
 
     private static CustomerUpdateResult Answer(CustomerUpdateStatus status, CustomerState state, IReadOnlyList<RuleFiring> firings, bool withCustomer) =>
