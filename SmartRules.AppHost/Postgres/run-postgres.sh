@@ -40,7 +40,10 @@ if [ ! -f "$data/smartrules.initialised" ]; then
 fi
 
 echo "PostgreSQL $(basename "$(dirname "$bin")") on 127.0.0.1:$port, data in $data"
-$as_owner "$bin/postgres" -D "$data" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= &
+# backend_flush_after: a backend's writes of evicted pages are handed to the disk as they go, not left for the kernel to
+# flush in one burst that commits then wait behind (docs/operations.md, "PostgreSQL settings").
+$as_owner "$bin/postgres" -D "$data" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+  -c backend_flush_after=256kB &
 pid=$! # a simple command in the background: the shell's child execs it, so this is PostgreSQL's own process
 trap 'kill -INT "$pid" 2>/dev/null || true' TERM INT
 while kill -0 "$pid" 2>/dev/null; do wait "$pid" || true; done

@@ -5,55 +5,131 @@ namespace SmartRules.LoadBench;
 
 /// <summary>
 /// Where a paced phase's slow requests come from: the phase is cut in half-second windows by when each request was sent,
-/// and a timer samples each window's garbage collections and thread pool. A window whose slow requests coincide with a
-/// collection points at the GC's pauses; one without points elsewhere (PostgreSQL's commits, the shared cores), and a
-/// growing thread count would point at a starved thread pool.
+/// and a timer samples in each window the silo's garbage collections and thread pool and, where PostgreSQL runs on this
+/// machine (Linux), whether an autovacuum worker was running and how much the kernel was writing back to disk. Each window
+/// with slow requests is put down to the first of these it saw: a collection (the GC's pause), an autovacuum (a core
+/// taken from a machine already ~80 % busy), a writeback burst (commits waiting behind the kernel's flush of dirty pages),
+/// or none of them (queueing on the shared cores). A growing thread count would point at a starved thread pool.
 /// </summary>
 internal sealed class TailWindows : IDisposable
 {
     private const double Width = 0.5;
+
+    /// <summary>Pages under writeback, in MB, from which a window counts as a writeback burst: commits wait behind it.</summary>
+    private const long BurstMb = 16;
+
     private readonly long _start;
     private readonly Timer _timer;
     private readonly Lock _gate = new();
-    private readonly Dictionary<int, (int Collections, long Queued, int Threads)> _samples = [];
+    private readonly Dictionary<int, Sample> _samples = [];
+    private int _ticks;
+
+    private readonly record struct Sample(int Collections, long Queued, int Threads, bool Autovacuum, long WritebackMb);
 
     public TailWindows(long start)
     {
         _start = start;
-        _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+        _timer = new Timer(_ => Take(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
     }
 
-    private void Sample()
+    private void Take()
     {
         var window = (int)(Stopwatch.GetElapsedTime(_start).TotalSeconds / Width);
-        var (collections, queued, threads) = (GC.CollectionCount(0), ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount);
+        // The machine's side is read every 100 ms: a scan of /proc costs more than the runtime's counters.
+        var machine = Interlocked.Increment(ref _ticks) % 2 == 0;
+        var autovacuum = machine && PostgresActivity.AutovacuumRunning();
+        var writeback = machine ? PostgresActivity.WritebackMb() : 0;
+        var now = new Sample(GC.CollectionCount(0), ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount, autovacuum, writeback);
         lock (_gate)
         {
             _samples[window] = _samples.TryGetValue(window, out var seen)
-                ? (collections, Math.Max(seen.Queued, queued), Math.Max(seen.Threads, threads))
-                : (collections, queued, threads);
+                ? new(now.Collections, Math.Max(seen.Queued, now.Queued), Math.Max(seen.Threads, now.Threads),
+                    seen.Autovacuum || now.Autovacuum, Math.Max(seen.WritebackMb, now.WritebackMb))
+                : now;
         }
     }
 
-    /// <summary>A line: how many requests were slower than <paramref name="slowMs"/>, in how many windows, and how many of
-    /// those windows saw a collection begin or end.</summary>
+    /// <summary>A line: how many requests were slower than <paramref name="slowMs"/>, in how many windows, and what each of
+    /// those windows saw.</summary>
     public string Describe(double[] sentAt, double[] latencies, double slowMs)
     {
-        Dictionary<int, (int Collections, long Queued, int Threads)> samples;
+        Dictionary<int, Sample> samples;
         lock (_gate) samples = new(_samples);
         var slow = Enumerable.Range(0, sentAt.Length).Where(i => latencies[i] > slowMs).GroupBy(i => (int)(sentAt[i] / Width)).ToList();
         bool Collected(int w) => samples.TryGetValue(w, out var now) && samples.TryGetValue(w - 1, out var before) && now.Collections > before.Collections
             || samples.TryGetValue(w + 1, out var next) && samples.TryGetValue(w, out var here) && next.Collections > here.Collections;
-        var withGc = slow.Where(g => Collected(g.Key)).ToList();
+        // A request sent in a window may wait for what happens in the next one: both are looked at.
+        bool Saw(int w, Func<Sample, bool> what) =>
+            samples.TryGetValue(w, out var s) && what(s) || samples.TryGetValue(w + 1, out var n) && what(n);
+        string Cause(int w) =>
+            Collected(w) ? "GC"
+            : Saw(w, s => s.Autovacuum) ? "autovacuum"
+            : Saw(w, s => s.WritebackMb >= BurstMb) ? "writeback"
+            : "none";
+        var causes = slow.GroupBy(g => Cause(g.Key)).OrderByDescending(c => c.Sum(g => g.Count()))
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Count()} ({c.Sum(g => g.Count()):N0} requests)"));
         var worst = slow.OrderByDescending(g => g.Count()).Take(3)
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key * Width:0.0} s: {g.Count()} slow, max {g.Max(i => latencies[i]):0} ms{(Collected(g.Key) ? ", GC" : "")}"));
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key * Width:0.0} s: {g.Count()} slow, max {g.Max(i => latencies[i]):0} ms, {Cause(g.Key)}"));
         var threads = samples.Count == 0 ? 0 : samples.Values.Max(s => s.Threads);
         var queued = samples.Count == 0 ? 0 : samples.Values.Max(s => s.Queued);
+        var vacuuming = samples.Values.Count(s => s.Autovacuum);
+        var bursts = samples.Values.Count(s => s.WritebackMb >= BurstMb);
         return string.Create(CultureInfo.InvariantCulture,
             $"{slow.Sum(g => g.Count()):N0} requests over {slowMs:0} ms in {slow.Count} of {(int)Math.Ceiling(sentAt.Max() / Width)} half-seconds; " +
-            $"{withGc.Count} of those half-seconds saw a collection ({withGc.Sum(g => g.Count()):N0} requests), {slow.Count - withGc.Count} did not " +
-            $"({slow.Sum(g => g.Count()) - withGc.Sum(g => g.Count()):N0}); worst: {string.Join("; ", worst)}; thread pool: at most {threads} threads, {queued:N0} items queued");
+            $"those half-seconds by what they saw: {(slow.Count == 0 ? "-" : string.Join(", ", causes))}; worst: {string.Join("; ", worst)}; " +
+            $"autovacuum running in {vacuuming} half-seconds, writeback bursts (≥ {BurstMb} MB) in {bursts}, " +
+            $"most under writeback {(samples.Count == 0 ? 0 : samples.Values.Max(s => s.WritebackMb))} MB; thread pool: at most {threads} threads, {queued:N0} items queued");
     }
 
     public void Dispose() => _timer.Dispose();
+}
+
+/// <summary>What the machine's PostgreSQL and kernel are doing besides serving statements, read from <c>/proc</c> (Linux;
+/// elsewhere nothing is seen).</summary>
+internal static class PostgresActivity
+{
+    /// <summary>Whether a PostgreSQL autovacuum worker process is running on this machine.</summary>
+    public static bool AutovacuumRunning()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
+            try
+            {
+                // A PostgreSQL process names its role in its command line: "postgres: 15/main: autovacuum worker <db>".
+                var command = File.ReadAllText(Path.Combine(directory, "cmdline"));
+                if (command.StartsWith("postgres:", StringComparison.Ordinal) && command.Contains("autovacuum worker", StringComparison.Ordinal)) return true;
+            }
+            catch (IOException)
+            {
+                // The process ended while it was read.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The machine's pages under writeback to disk now, in MB (<c>nr_writeback</c> of <c>/proc/vmstat</c>).</summary>
+    public static long WritebackMb()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/vmstat"))
+            {
+                if (line.StartsWith("nr_writeback ", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan("nr_writeback ".Length), CultureInfo.InvariantCulture) * Environment.SystemPageSize / 1048576;
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
 }
