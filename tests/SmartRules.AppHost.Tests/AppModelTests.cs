@@ -22,6 +22,24 @@ public sealed class AppModelTests(AppHostFixture app, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task PostgreSQL_runs_durable_and_flushes_backend_writes_as_it_goes()
+    {
+        // docs/operations.md, "PostgreSQL settings": commits stay synchronous; evicted pages go to disk every 256 kB
+        // instead of in the kernel's bursts, which stalled commits for hundreds of milliseconds.
+        await using var connection = new NpgsqlConnection(await app.App.GetConnectionStringAsync("postgres"));
+        await connection.OpenAsync();
+        async Task<string> Show(string setting)
+        {
+            await using var command = new NpgsqlCommand($"show {setting}", connection);
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        Assert.Equal("256kB", await Show("backend_flush_after"));
+        Assert.Equal("on", await Show("fsync"));
+        Assert.Equal("on", await Show("synchronous_commit"));
+    }
+
+    [Fact]
     public async Task A_customer_written_through_one_silo_is_read_through_the_other()
     {
         using var http = new HttpClient();
