@@ -77,6 +77,28 @@ public sealed class IngestionApiTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task Property_names_spelled_with_escapes_are_the_names_they_spell()
+    {
+        // Names are matched as UTF-8 (docs/benchmarks.md, change 22): JSON escapes must still read as the name they spell,
+        // and a name that cannot be unescaped is refused on its line only.
+        var (_, client) = await api.TenantAsync();
+        var body = string.Join('\n',
+            """{"\u0069d":"esc1","\u006eame":"Escaped","outstanding\u0041mount":12,"customFields":{"Re\u0067ion":"North"}}""",
+            """{"id":"esc2","\udc00":1}""",
+            """{"id":"esc3","Name":"case matters"}""");
+
+        var result = await (await client.PostAsync("/api/customer-updates", Ndjson(body))).Body();
+
+        Assert.Equal(1, result["accepted"]!.GetValue<int>());
+        Assert.Equal([2, 3], result["rejected"]!.AsArray().Select(r => r!["line"]!.GetValue<int>()));
+        Assert.Contains("Name: unknown field", result["rejected"]![1]!["error"].Text(), StringComparison.Ordinal);
+        var customer = await (await client.GetAsync("/api/customers/esc1")).Body();
+        Assert.Equal("Escaped", customer["name"].Text());
+        Assert.Equal(12m, customer["outstandingAmount"]!.GetValue<decimal>());
+        Assert.Equal("North", customer["customFields"]!["Region"].Text());
+    }
+
+    [Fact]
     public async Task A_line_over_the_maximum_rejects_only_itself()
     {
         var (_, client) = await api.TenantAsync();

@@ -37,10 +37,9 @@ public sealed class CustomerGrain(
     /// <summary>How many entries <see cref="GetRecentAuditAsync"/> returns.</summary>
     public const int RecentAuditCount = 20;
 
-    private (string TenantId, string CustomerId)? _key;
-
-    /// <summary>The tenant and customer ids of this grain, parsed from its key once per activation.</summary>
-    private (string TenantId, string CustomerId) Key => _key ??= CustomerKey.Parse(this.GetPrimaryKeyString());
+    /// <summary>The tenant and customer ids of this grain, parsed from its key once per activation (kept on the state, which
+    /// the storage's writes use too).</summary>
+    private (string TenantId, string CustomerId) Key => state.State.Key ??= CustomerKey.Parse(this.GetPrimaryKeyString());
 
     public Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update) => ApplyAsync(update, withCustomer: true);
 
@@ -68,7 +67,8 @@ public sealed class CustomerGrain(
         var problems = new List<FieldProblem>();
         var domainUpdate = update.ToDomain(problems);
         if (domainUpdate.CustomFields is { } fields) domainUpdate = domainUpdate with { CustomFields = pool.Share(fields) };
-        problems.AddRange(CustomerUpdateChecks.Check(domainUpdate, tenant.Directory, tenant.RatingSource, out domainUpdate).Select(p => p.ToContract()));
+        var checkProblems = CustomerUpdateChecks.Check(domainUpdate, tenant.Directory, tenant.RatingSource, out domainUpdate);
+        foreach (var problem in checkProblems) problems.Add(problem.ToContract());
         if (problems.Count > 0)
         {
             SmartRulesMetrics.Update("rejected");

@@ -18,6 +18,10 @@ namespace SmartRules.Grains.Customers;
 /// </summary>
 public sealed class CustomerState
 {
+    /// <summary>The grain's tenant and customer ids, parsed from its key once per activation (by the storage's read or the
+    /// grain's first call) instead of on every write. Not stored.</summary>
+    public (string TenantId, string CustomerId)? Key { get; set; }
+
     /// <summary><c>null</c> until the customer is created.</summary>
     public CustomerSnapshot? Customer { get; set; }
 

@@ -16,7 +16,8 @@ namespace SmartRules.Server.Apis;
 internal sealed class IngestionRun(IGrainFactory grains, string tenantId, int maxInFlight) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(maxInFlight, maxInFlight);
-    private readonly ConcurrentDictionary<string, Task> _lastPerCustomer = new(StringComparer.Ordinal);
+    // The last line started for each customer with a line still running: the next line of that customer waits for it.
+    private readonly ConcurrentDictionary<string, LineInFlight> _lastPerCustomer = new(StringComparer.Ordinal);
     // The first rejections by line number, at most IngestionApi.MaxListedRejections of them, and the count of all.
     private readonly SortedList<int, string> _rejected = [];
     private int _rejectedTotal;
@@ -65,17 +66,24 @@ internal sealed class IngestionRun(IGrainFactory grains, string tenantId, int ma
         }
 
         await _slots.WaitAsync();
-        var previous = _lastPerCustomer.TryGetValue(id, out var before) ? before : Task.CompletedTask;
-        var task = ApplyAfterAsync(previous, line, id, update);
-        _lastPerCustomer[id] = task;
-        _running.Add(task);
-        _ = task.ContinueWith(
-            t => ((ICollection<KeyValuePair<string, Task>>)_lastPerCustomer).Remove(new(id, t)),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // Lines are started one at a time (the body is read in order), so the previous line's task is set by now.
+        var previous = _lastPerCustomer.TryGetValue(id, out var before) ? before.Applied : Task.CompletedTask;
+        var current = new LineInFlight();
+        _lastPerCustomer[id] = current;
+        current.Applied = ApplyAfterAsync(previous, line, id, update, current);
+        _running.Add(current.Applied);
         if (_running.Count >= 4 * maxInFlight) _running.RemoveAll(t => t.IsCompleted);
     }
 
-    private async Task ApplyAfterAsync(Task previous, int line, string id, CustomerUpdateCommand update)
+    /// <summary>A line being applied, as its customer's entry of <see cref="_lastPerCustomer"/>: the line removes its own entry
+    /// when done, unless a later line of the customer replaced it (one object a line instead of a continuation, its
+    /// delegate and its closure).</summary>
+    private sealed class LineInFlight
+    {
+        public Task Applied = Task.CompletedTask;
+    }
+
+    private async Task ApplyAfterAsync(Task previous, int line, string id, CustomerUpdateCommand update, LineInFlight current)
     {
         try
         {
@@ -119,6 +127,7 @@ internal sealed class IngestionRun(IGrainFactory grains, string tenantId, int ma
         }
         finally
         {
+            _lastPerCustomer.TryRemove(new KeyValuePair<string, LineInFlight>(id, current));
             _slots.Release();
         }
     }
