@@ -67,28 +67,15 @@ public static class DatabaseCpu
         if (!OperatingSystem.IsLinux()) return null;
         long ticks = 0;
         var found = false;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var stat in ProcFiles.Read("stat"))
         {
-            var name = Path.GetFileName(directory);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                // pid (comm) state ppid ... : comm may hold spaces, so the fields are counted after its closing parenthesis.
-                var open = stat.IndexOf('(');
-                var close = stat.LastIndexOf(')');
-                if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
-                var fields = stat[(close + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
-                found = true;
-            }
-            catch (IOException)
-            {
-                // the process ended while being read
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+            // pid (comm) state ppid ... : comm may hold spaces, so the fields are counted after its closing parenthesis.
+            var open = stat.IndexOf('(');
+            var close = stat.LastIndexOf(')');
+            if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
+            var fields = stat[(close + 2)..].Split(' ');
+            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+            found = true;
         }
 
         return found ? TimeSpan.FromSeconds(ticks / TicksPerSecond) : null;
@@ -99,4 +86,33 @@ public static class DatabaseCpu
         start is { } s && Read() is { } now
             ? string.Create(CultureInfo.InvariantCulture, $"{(now - s).TotalMicroseconds / units:N0} µs CPU a {unit}")
             : "CPU unknown (not on this machine)";
+}
+
+/// <summary>The processes of this machine, each as the text of one of its <c>/proc/&lt;pid&gt;</c> files (Linux); a process
+/// that ends while it is read, or may not be read, is skipped.</summary>
+internal static class ProcFiles
+{
+    public static IEnumerable<string> Read(string file)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
+            string text;
+            try
+            {
+                text = File.ReadAllText(Path.Combine(directory, file));
+            }
+            catch (IOException)
+            {
+                continue; // the process ended while being read
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            yield return text;
+        }
+    }
 }

@@ -91,27 +91,9 @@ internal static class PostgresActivity
     /// <summary>Whether a PostgreSQL autovacuum worker process is running on this machine.</summary>
     public static bool AutovacuumRunning()
     {
-        if (!OperatingSystem.IsLinux()) return false;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            var name = Path.GetFileName(directory);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
-            try
-            {
-                // A PostgreSQL process names its role in its command line: "postgres: 15/main: autovacuum worker <db>".
-                var command = File.ReadAllText(Path.Combine(directory, "cmdline"));
-                if (command.StartsWith("postgres:", StringComparison.Ordinal) && command.Contains("autovacuum worker", StringComparison.Ordinal)) return true;
-            }
-            catch (IOException)
-            {
-                // The process ended while it was read.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return false;
+        // A PostgreSQL process names its role in its command line: "postgres: 15/main: autovacuum worker <db>".
+        return OperatingSystem.IsLinux() && ProcFiles.Read("cmdline").Any(command =>
+            command.StartsWith("postgres:", StringComparison.Ordinal) && command.Contains("autovacuum worker", StringComparison.Ordinal));
     }
 
     /// <summary>The machine's pages under writeback to disk now, in MB (<c>nr_writeback</c> of <c>/proc/vmstat</c>).</summary>
