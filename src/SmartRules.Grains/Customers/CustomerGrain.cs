@@ -39,7 +39,7 @@ public sealed class CustomerGrain(
 
     /// <summary>The tenant and customer ids of this grain, parsed from its key once per activation (kept on the state, which
     /// the storage's writes use too).</summary>
-    private (string TenantId, string CustomerId) Key => state.State.Key ??= CustomerKey.Parse(this.GetPrimaryKeyString());
+    private (string TenantId, string CustomerId) Key => state.State.KeyOf(this.GetGrainId());
 
     public Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update) => ApplyAsync(update, withCustomer: true);
 

@@ -21,7 +21,7 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var state = StateOf(grainState);
-        var (tenantId, customerId) = state.Key ??= CustomerKey.Parse(grainId.Key.ToString()!);
+        var (tenantId, customerId) = state.KeyOf(grainId);
         using var activity = StoreTelemetry.StartCustomerCall("read", tenantId);
         var database = await databases.ForTenantAsync(tenantId).ConfigureAwait(false);
         if (await database.Reads.ReadAsync(tenantId, customerId).ConfigureAwait(false) is not { } stored)
@@ -43,7 +43,7 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var state = StateOf(grainState);
-        var (tenantId, customerId) = state.Key ??= CustomerKey.Parse(grainId.Key.ToString()!);
+        var (tenantId, customerId) = state.KeyOf(grainId);
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var write = new CustomerWrite(
             tenantId, customerId, expected,

@@ -1,3 +1,4 @@
+using SmartRules.Contracts.Customers;
 using SmartRules.Domain.Customers;
 using SmartRules.Persistence.Audit;
 using SmartRules.Persistence.Customers;
@@ -18,9 +19,11 @@ namespace SmartRules.Grains.Customers;
 /// </summary>
 public sealed class CustomerState
 {
-    /// <summary>The grain's tenant and customer ids, parsed from its key once per activation (by the storage's read or the
-    /// grain's first call) instead of on every write. Not stored.</summary>
-    public (string TenantId, string CustomerId)? Key { get; set; }
+    private (string TenantId, string CustomerId)? _key;
+
+    /// <summary>The grain's tenant and customer ids, parsed from its key once per activation (by the storage's read, or
+    /// whichever of the grain and its storage asks first) instead of on every write. Not stored.</summary>
+    public (string TenantId, string CustomerId) KeyOf(GrainId grain) => _key ??= CustomerKey.Parse(grain.Key.ToString()!);
 
     /// <summary><c>null</c> until the customer is created.</summary>
     public CustomerSnapshot? Customer { get; set; }
