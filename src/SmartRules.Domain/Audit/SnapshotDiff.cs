@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SmartRules.Domain.Customers;
 
 namespace SmartRules.Domain.Audit;
@@ -30,14 +31,16 @@ public static class SnapshotDiff
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         if (before == after) return [];
-        var changes = new List<FieldChange>();
+        var fieldsChanged = !before.CustomFields.Equals(after.CustomFields);
+        // Sized for the usual change (a few core fields, and every custom field of a creation) so that it is not grown.
+        var changes = new List<FieldChange>(fieldsChanged ? 8 + after.CustomFields.Count : 8);
         if (before.Name != after.Name) changes.Add(new(Fields.Name, before.Name, after.Name));
         if (before.OutstandingAmount != after.OutstandingAmount) changes.Add(new(Fields.OutstandingAmount, before.OutstandingAmount, after.OutstandingAmount));
         if (before.DueAmount != after.DueAmount) changes.Add(new(Fields.DueAmount, before.DueAmount, after.DueAmount));
         if (before.OverdueAmount != after.OverdueAmount) changes.Add(new(Fields.OverdueAmount, before.OverdueAmount, after.OverdueAmount));
         if (before.Rating != after.Rating) changes.Add(new(Fields.Rating, RatingName(before.Rating), RatingName(after.Rating)));
         if (before.AveragePaymentDelayDays != after.AveragePaymentDelayDays) changes.Add(new(Fields.AveragePaymentDelayDays, before.AveragePaymentDelayDays, after.AveragePaymentDelayDays));
-        if (!before.CustomFields.Equals(after.CustomFields)) AddCustomFieldChanges(before.CustomFields, after.CustomFields, changes);
+        if (fieldsChanged) AddCustomFieldChanges(before.CustomFields, after.CustomFields, changes);
         if (!before.AssignedUsers.Equals(after.AssignedUsers)) changes.Add(new(Fields.AssignedUsers, before.AssignedUsers.ToArray(), after.AssignedUsers.ToArray()));
         if (before.Workflow != after.Workflow) changes.Add(new(Fields.Workflow, before.Workflow, after.Workflow));
         if (before.PaymentMethods != after.PaymentMethods) changes.Add(new(Fields.PaymentMethods, PaymentMethodNames.ToNames(before.PaymentMethods), PaymentMethodNames.ToNames(after.PaymentMethods)));
@@ -50,33 +53,46 @@ public static class SnapshotDiff
     /// <summary>Both sets are sorted by name (ordinal): one merge walk finds every name added, removed or changed.</summary>
     private static void AddCustomFieldChanges(CustomFields before, CustomFields after, List<FieldChange> changes)
     {
-        using var old = before.GetEnumerator();
-        using var now = after.GetEnumerator();
-        var hasOld = old.MoveNext();
-        var hasNow = now.MoveNext();
-        while (hasOld || hasNow)
+        var old = before.Sorted;
+        var now = after.Sorted;
+        int i = 0, j = 0;
+        while (i < old.Length || j < now.Length)
         {
-            var order = !hasOld ? 1 : !hasNow ? -1 : string.CompareOrdinal(old.Current.Key, now.Current.Key);
+            var order = i == old.Length ? 1 : j == now.Length ? -1 : string.CompareOrdinal(old[i].Key, now[j].Key);
             if (order < 0)
             {
-                changes.Add(new("customFields." + old.Current.Key, old.Current.Value, null));
-                hasOld = old.MoveNext();
+                changes.Add(new(AuditName(old[i].Key), old[i].Value, null));
+                i++;
             }
             else if (order > 0)
             {
-                changes.Add(new("customFields." + now.Current.Key, null, now.Current.Value));
-                hasNow = now.MoveNext();
+                changes.Add(new(AuditName(now[j].Key), null, now[j].Value));
+                j++;
             }
             else
             {
-                if (!string.Equals(old.Current.Value, now.Current.Value, StringComparison.Ordinal))
+                if (!string.Equals(old[i].Value, now[j].Value, StringComparison.Ordinal))
                 {
-                    changes.Add(new("customFields." + now.Current.Key, old.Current.Value, now.Current.Value));
+                    changes.Add(new(AuditName(now[j].Key), old[i].Value, now[j].Value));
                 }
 
-                hasOld = old.MoveNext();
-                hasNow = now.MoveNext();
+                i++;
+                j++;
             }
         }
+    }
+
+    /// <summary>How many custom-field names <see cref="AuditName"/> keeps.</summary>
+    internal const int AuditNamesKept = 10_000;
+
+    private static readonly ConcurrentDictionary<string, string> AuditNames = new(StringComparer.Ordinal);
+
+    /// <summary>The audit entry's name of a custom field ("customFields." + name), made once per name: a tenant's fields are
+    /// few and every creation names them all. Bounded: past <see cref="AuditNamesKept"/> names it is made each time.</summary>
+    internal static string AuditName(string field)
+    {
+        if (AuditNames.TryGetValue(field, out var name)) return name;
+        name = "customFields." + field;
+        return AuditNames.Count < AuditNamesKept ? AuditNames.GetOrAdd(field, name) : name;
     }
 }

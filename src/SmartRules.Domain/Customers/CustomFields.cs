@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 
 namespace SmartRules.Domain.Customers;
 
@@ -19,6 +20,9 @@ public sealed class CustomFields : IEquatable<CustomFields>, IReadOnlyCollection
     private CustomFields(KeyValuePair<string, string>[] sortedFields) => _fields = sortedFields;
 
     public int Count => _fields.Length;
+
+    /// <summary>The fields sorted by name (ordinal), without an enumerator.</summary>
+    internal ReadOnlySpan<KeyValuePair<string, string>> Sorted => _fields;
 
     /// <summary>Builds a set of fields; empty values are dropped, a repeated name keeps its last value.</summary>
     public static CustomFields From(IEnumerable<KeyValuePair<string, string?>> fields)
@@ -50,25 +54,32 @@ public sealed class CustomFields : IEquatable<CustomFields>, IReadOnlyCollection
     public CustomFields With(IEnumerable<KeyValuePair<string, string?>> patch)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        SortedDictionary<string, string>? result = null;
+        // The result is built in a sorted list (binary search, insert, remove), not a SortedDictionary and its nodes: a
+        // creation sets every field at once, and the tree cost an import line more than the fields themselves.
+        List<KeyValuePair<string, string>>? result = null;
         foreach (var (name, value) in patch)
         {
             ArgumentNullException.ThrowIfNull(name, nameof(patch));
-            var current = this[name];
             var wanted = string.IsNullOrEmpty(value) ? null : value;
-            if (result is null && string.Equals(current, wanted, StringComparison.Ordinal))
+            if (result is null)
             {
-                continue;
+                if (string.Equals(this[name], wanted, StringComparison.Ordinal)) continue;
+                result = new(_fields.Length + (patch is IReadOnlyCollection<KeyValuePair<string, string?>> all ? all.Count : 1));
+                result.AddRange(_fields);
             }
 
-            result ??= ToDictionary();
+            var index = Find(CollectionsMarshal.AsSpan(result), name);
             if (wanted is null)
             {
-                result.Remove(name);
+                if (index >= 0) result.RemoveAt(index);
+            }
+            else if (index >= 0)
+            {
+                result[index] = new(result[index].Key, wanted);
             }
             else
             {
-                result[name] = wanted;
+                result.Insert(~index, new(name, wanted));
             }
         }
 
@@ -117,29 +128,22 @@ public sealed class CustomFields : IEquatable<CustomFields>, IReadOnlyCollection
 
     public override string ToString() => "{" + string.Join(", ", _fields.Select(f => $"{f.Key}={f.Value}")) + "}";
 
-    private SortedDictionary<string, string> ToDictionary()
-    {
-        var dictionary = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in _fields)
-        {
-            dictionary[name] = value;
-        }
+    private int IndexOf(string name) => Find(_fields, name);
 
-        return dictionary;
-    }
-
-    private int IndexOf(string name)
+    /// <summary>The index of <paramref name="name"/> in fields sorted by name (ordinal), or the bitwise complement of
+    /// where it would be inserted.</summary>
+    private static int Find(ReadOnlySpan<KeyValuePair<string, string>> fields, string name)
     {
-        int low = 0, high = _fields.Length - 1;
+        int low = 0, high = fields.Length - 1;
         while (low <= high)
         {
             var mid = (low + high) >>> 1;
-            var order = string.CompareOrdinal(_fields[mid].Key, name);
+            var order = string.CompareOrdinal(fields[mid].Key, name);
             if (order == 0) return mid;
             if (order < 0) low = mid + 1;
             else high = mid - 1;
         }
 
-        return -1;
+        return ~low;
     }
 }

@@ -280,7 +280,8 @@ public static class CustomerBodyReader
         var valid = true;
         foreach (var field in value.EnumerateObject())
         {
-            if (NameOf(field) is null)
+            // The name is read once (each read of JsonProperty.Name is a new string), the problem's path only for a problem.
+            if (NameOf(field) is not { } name)
             {
                 problems.Add(new("customFields", "a field name " + NotUnicode));
                 valid = false;
@@ -288,23 +289,22 @@ public static class CustomerBodyReader
             }
 
             // Only what JSON decides is checked here; the rules on names and values are the Domain's (CustomerUpdateChecks).
-            var path = "customFields." + field.Name;
             if (field.Value.ValueKind == JsonValueKind.Null)
             {
-                fields[field.Name] = null;
+                fields[name] = null;
             }
             else if (field.Value.ValueKind == JsonValueKind.String && TextOf(field.Value) is { } text)
             {
-                fields[field.Name] = text;
+                fields[name] = text;
             }
             else if (field.Value.ValueKind == JsonValueKind.String)
             {
-                problems.Add(new(path, NotUnicode));
+                problems.Add(new("customFields." + name, NotUnicode));
                 valid = false;
             }
             else
             {
-                problems.Add(new(path, $"must be a text or null (got {Describe(field.Value)})"));
+                problems.Add(new("customFields." + name, $"must be a text or null (got {Describe(field.Value)})"));
                 valid = false;
             }
         }
