@@ -31,22 +31,28 @@ public static class SnapshotDiff
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         if (before == after) return [];
-        var fieldsChanged = !before.CustomFields.Equals(after.CustomFields);
-        // Sized for the usual change (a few core fields, and every custom field of a creation) so that it is not grown.
-        var changes = new List<FieldChange>(fieldsChanged ? 8 + after.CustomFields.Count : 8);
+        // Gathered in a list of the thread's and returned as an array of their number: a rule's action changes one or
+        // two fields, and a list grown for them cost more than the changes.
+        var changes = Scratch ??= new List<FieldChange>(32);
+        changes.Clear();
         if (before.Name != after.Name) changes.Add(new(Fields.Name, before.Name, after.Name));
         if (before.OutstandingAmount != after.OutstandingAmount) changes.Add(new(Fields.OutstandingAmount, before.OutstandingAmount, after.OutstandingAmount));
         if (before.DueAmount != after.DueAmount) changes.Add(new(Fields.DueAmount, before.DueAmount, after.DueAmount));
         if (before.OverdueAmount != after.OverdueAmount) changes.Add(new(Fields.OverdueAmount, before.OverdueAmount, after.OverdueAmount));
         if (before.Rating != after.Rating) changes.Add(new(Fields.Rating, RatingName(before.Rating), RatingName(after.Rating)));
         if (before.AveragePaymentDelayDays != after.AveragePaymentDelayDays) changes.Add(new(Fields.AveragePaymentDelayDays, before.AveragePaymentDelayDays, after.AveragePaymentDelayDays));
-        if (fieldsChanged) AddCustomFieldChanges(before.CustomFields, after.CustomFields, changes);
+        if (!before.CustomFields.Equals(after.CustomFields)) AddCustomFieldChanges(before.CustomFields, after.CustomFields, changes);
         if (!before.AssignedUsers.Equals(after.AssignedUsers)) changes.Add(new(Fields.AssignedUsers, before.AssignedUsers.ToArray(), after.AssignedUsers.ToArray()));
         if (before.Workflow != after.Workflow) changes.Add(new(Fields.Workflow, before.Workflow, after.Workflow));
         if (before.PaymentMethods != after.PaymentMethods) changes.Add(new(Fields.PaymentMethods, PaymentMethodNames.ToNames(before.PaymentMethods), PaymentMethodNames.ToNames(after.PaymentMethods)));
         if (before.Excluded != after.Excluded) changes.Add(new(Fields.Excluded, before.Excluded, after.Excluded));
-        return changes;
+        FieldChange[] result = [.. changes];
+        changes.Clear();
+        return result;
     }
+
+    [ThreadStatic]
+    private static List<FieldChange>? Scratch;
 
     private static string? RatingName(Rating? rating) => rating is { } r ? Ratings.Name(r) : null;
 

@@ -82,11 +82,11 @@ public sealed class CustomerGrain(
             if (update.Sequence is { } applied) current.LastSequence = applied;
             if (outcome.Changed) Stage(current, outcome, tenantId, customerId);
             // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
-            if (outcome.Changed || current.LastSequence != saved.LastSequence) await WriteAsync(current);
+            if (outcome.Changed || current.LastSequence != saved.LastSequence) await state.WriteStateAsync();
         }
         catch
         {
-            current.Restore(saved);
+            Unwritten(current, saved);
             throw;
         }
 
@@ -96,6 +96,7 @@ public sealed class CustomerGrain(
             return Answer(CustomerUpdateStatus.Unchanged, state.State, [], withCustomer);
         }
 
+        InAppSent(outcome);
         var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
         SmartRulesMetrics.Update(status == CustomerUpdateStatus.Created ? "created" : "updated");
         SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
@@ -131,14 +132,15 @@ public sealed class CustomerGrain(
         {
             Stage(current, outcome, tenantId, customerId);
             current.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
-            await WriteAsync(current);
+            await state.WriteStateAsync();
         }
         catch
         {
-            current.Restore(saved);
+            Unwritten(current, saved);
             throw;
         }
 
+        InAppSent(outcome);
         SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
         return BackfillOutcome.Applied;
     }
@@ -211,12 +213,26 @@ public sealed class CustomerGrain(
         changed.PendingOutbox = outbox;
     }
 
-    /// <summary>Writes the state as changed (see <see cref="Stage"/> for what a caller does if it fails).</summary>
-    private async Task WriteAsync(CustomerState changed)
+    /// <summary>
+    /// After a change failed to be staged or written: the state is put back as it was before the change, and since the write may even
+    /// have committed before its reply was lost, the grain deactivates so that its next call starts again from what is
+    /// stored. The state is written by the callers themselves (not through a helper of its own): each async layer of a
+    /// write that waits for the group commit costs a state machine and a continuation per update (docs/benchmarks.md,
+    /// change 23).
+    /// </summary>
+    private void Unwritten(CustomerState current, CustomerState.Saved saved)
     {
-        var inApp = changed.PendingOutbox.Count(m => m.Channel == "inApp");
-        await state.WriteOrDeactivateAsync(this);
-        for (var i = 0; i < inApp; i++) SmartRulesMetrics.Notification("inApp", "sent"); // stored = delivered
+        current.Restore(saved);
+        DeactivateOnIdle();
+    }
+
+    /// <summary>An in-app notification is delivered by being stored: counted as sent once its change is written.</summary>
+    private static void InAppSent(ChangeOutcome outcome)
+    {
+        foreach (var n in outcome.Notifications)
+        {
+            if (RuleVocabulary.Name(n.Channel) == "inApp") SmartRulesMetrics.Notification("inApp", "sent");
+        }
     }
 
     private static CustomerUpdateResult Answer(CustomerUpdateStatus status, CustomerState state, IReadOnlyList<RuleFiring> firings, bool withCustomer) =>

@@ -53,7 +53,7 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         var extra = new string[n];
         var updatedAt = new DateTime[n];
         var audit = new AuditColumns(n);
-        var outbox = new OutboxColumns();
+        var outbox = new OutboxColumns(n);
 
         for (var i = 0; i < n; i++)
         {
