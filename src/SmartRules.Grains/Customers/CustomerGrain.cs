@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using SmartRules.Contracts;
 using SmartRules.Contracts.Backfills;
 using SmartRules.Contracts.Customers;
@@ -26,7 +28,7 @@ namespace SmartRules.Grains.Customers;
 /// by the group-commit store. An excluded customer refuses every later update.
 /// </summary>
 public sealed class CustomerGrain(
-    [PersistentState("customer", GrainStorageNames.Customers)] IPersistentState<CustomerState> state,
+    [FromKeyedServices(GrainStorageNames.Customers)] IGrainStorage storage,
     TenantRuntimeCache tenants,
     NotificationRenderer renderer,
     AuditStore audit,
@@ -39,7 +41,31 @@ public sealed class CustomerGrain(
 
     /// <summary>The tenant and customer ids of this grain, parsed from its key once per activation (kept on the state, which
     /// the storage's writes use too).</summary>
-    private (string TenantId, string CustomerId) Key => state.State.KeyOf(this.GetGrainId());
+    private (string TenantId, string CustomerId) Key => State.KeyOf(this.GetGrainId());
+
+    /// <summary>The name of the state in its storage (what the <c>[PersistentState]</c> facet named it before).</summary>
+    internal const string StateName = "customer";
+
+    /// <summary>
+    /// The state, read when the grain activates and written by <see cref="WriteStateAsync"/> through the grain storage
+    /// registered as <see cref="GrainStorageNames.Customers"/> — ours (the group commit), or any other provider, such as the
+    /// stock ADO.NET one the load bench compares with. Called directly rather than through Orleans' <c>IPersistentState</c>
+    /// facet: its bridge added two async layers to every write (a state machine and a continuation each) and, to every
+    /// activation, the facet's construction and a lifecycle stage (docs/benchmarks.md, change 24).
+    /// </summary>
+    private readonly GrainState<CustomerState> _stored = new(new CustomerState());
+
+    /// <summary>Never null: set here, and put back by <see cref="OnActivateAsync"/> if a provider's read left none.</summary>
+    private CustomerState State => _stored.State!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
+        // A provider that found nothing may leave no state object (ours fills the one it is given).
+        _stored.State ??= new CustomerState();
+    }
+
+    private Task WriteStateAsync() => storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
 
     public Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update) => ApplyAsync(update, withCustomer: true);
 
@@ -49,7 +75,7 @@ public sealed class CustomerGrain(
     {
         ArgumentNullException.ThrowIfNull(update);
         var (tenantId, customerId) = Key;
-        var current = state.State;
+        var current = State;
 
         if (update.Sequence is { } sequence && current.LastSequence is { } last && sequence <= last)
         {
@@ -82,7 +108,7 @@ public sealed class CustomerGrain(
             if (update.Sequence is { } applied) current.LastSequence = applied;
             if (outcome.Changed) Stage(current, outcome, tenantId, customerId);
             // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
-            if (outcome.Changed || current.LastSequence != saved.LastSequence) await state.WriteStateAsync();
+            if (outcome.Changed || current.LastSequence != saved.LastSequence) await WriteStateAsync();
         }
         catch
         {
@@ -93,20 +119,20 @@ public sealed class CustomerGrain(
         if (!outcome.Changed)
         {
             SmartRulesMetrics.Update("unchanged");
-            return Answer(CustomerUpdateStatus.Unchanged, state.State, [], withCustomer);
+            return Answer(CustomerUpdateStatus.Unchanged, State, [], withCustomer);
         }
 
         InAppSent(outcome);
         var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
         SmartRulesMetrics.Update(status == CustomerUpdateStatus.Created ? "created" : "updated");
         SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
-        return Answer(status, state.State, outcome.Firings, withCustomer);
+        return Answer(status, State, outcome.Firings, withCustomer);
     }
 
     public async Task<BackfillOutcome> ApplyBackfillAsync(BackfillWork work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var current = state.State;
+        var current = State;
         if (current.Customer is not { } customer) return BackfillOutcome.Missing;
         if (current.AppliedBackfills.Contains(work.BackfillId)) return BackfillOutcome.AlreadyApplied;
         if (customer.Excluded) return BackfillOutcome.Excluded;
@@ -132,7 +158,7 @@ public sealed class CustomerGrain(
         {
             Stage(current, outcome, tenantId, customerId);
             current.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
-            await state.WriteStateAsync();
+            await WriteStateAsync();
         }
         catch
         {
@@ -159,13 +185,13 @@ public sealed class CustomerGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         var (tenantId, customerId) = Key;
-        var current = state.State;
+        var current = State;
         var tenant = await tenants.GetAsync(tenantId);
         return Advisor.Explainer.Explain(current.Customer, current.Version, customerId, command, tenant);
     }
 
     public Task<CustomerView?> GetAsync() =>
-        Task.FromResult(state.State.Customer?.ToView(state.State.Version));
+        Task.FromResult(State.Customer?.ToView(State.Version));
 
     public Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync()
     {
