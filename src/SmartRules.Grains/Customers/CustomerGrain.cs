@@ -125,7 +125,7 @@ public sealed class CustomerGrain(
         InAppSent(outcome);
         var status = outcome.Status == ChangeStatus.Created ? CustomerUpdateStatus.Created : CustomerUpdateStatus.Updated;
         SmartRulesMetrics.Update(status == CustomerUpdateStatus.Created ? "created" : "updated");
-        SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
+        SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings);
         return Answer(status, State, outcome.Firings, withCustomer);
     }
 
@@ -167,7 +167,7 @@ public sealed class CustomerGrain(
         }
 
         InAppSent(outcome);
-        SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings.Select(f => RuleVocabulary.Name(f.Action)));
+        SmartRulesMetrics.Evaluated(outcome.Rounds, outcome.Firings);
         return BackfillOutcome.Applied;
     }
 
@@ -255,9 +255,9 @@ public sealed class CustomerGrain(
     /// <summary>An in-app notification is delivered by being stored: counted as sent once its change is written.</summary>
     private static void InAppSent(ChangeOutcome outcome)
     {
-        foreach (var n in outcome.Notifications)
+        for (var i = 0; i < outcome.Notifications.Count; i++)
         {
-            if (RuleVocabulary.Name(n.Channel) == "inApp") SmartRulesMetrics.Notification("inApp", "sent");
+            if (RuleVocabulary.Name(outcome.Notifications[i].Channel) == "inApp") SmartRulesMetrics.Notification("inApp", "sent");
         }
     }
 

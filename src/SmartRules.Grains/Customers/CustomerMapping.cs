@@ -128,7 +128,7 @@ public static class CustomerMapping
             case bool b: json.WriteBooleanValue(b); break;
             case IReadOnlyList<string> list:
                 json.WriteStartArray();
-                foreach (var item in list) json.WriteStringValue(item);
+                for (var i = 0; i < list.Count; i++) json.WriteStringValue(list[i]);
                 json.WriteEndArray();
                 break;
             case var other: json.WriteStringValue(other.ToString()); break;

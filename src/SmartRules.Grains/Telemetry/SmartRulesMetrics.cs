@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using SmartRules.Domain.Evaluation;
+using SmartRules.Domain.Rules;
 
 namespace SmartRules.Grains.Telemetry;
 
@@ -53,17 +55,17 @@ public static class SmartRulesMetrics
         if (outcome is "created" or "updated") Interlocked.Increment(ref _updatesApplied);
     }
 
-    public static void Evaluated(int rounds, IEnumerable<string> actions)
+    /// <summary>An evaluation and the actions its rules fired (an indexed list: this runs for every change, without an
+    /// enumerator or a projection).</summary>
+    public static void Evaluated(int rounds, IReadOnlyList<RuleFiring> firings)
     {
         Evaluations.Add(1);
-        var fired = false;
-        foreach (var action in actions)
+        for (var i = 0; i < firings.Count; i++)
         {
-            fired = true;
-            Firings.Add(1, new KeyValuePair<string, object?>("action", action));
+            Firings.Add(1, new KeyValuePair<string, object?>("action", RuleVocabulary.Name(firings[i].Action)));
         }
 
-        if (fired) CascadeDepth.Record(rounds);
+        if (firings.Count > 0) CascadeDepth.Record(rounds);
     }
 
     public static void Notification(string channel, string outcome) =>

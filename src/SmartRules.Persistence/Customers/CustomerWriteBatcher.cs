@@ -105,7 +105,7 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         audit.AddParameters(p);
         outbox.AddParameters(p);
 
-        var written = new HashSet<(string, string)>();
+        var written = new HashSet<(string, string)>(n);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
