@@ -11,6 +11,7 @@ using SmartRules.Grains.Backfills;
 using SmartRules.Domain.Customers;
 using SmartRules.Domain.Evaluation;
 using SmartRules.Domain.Rules;
+using SmartRules.Domain.Rules.Actions;
 using SmartRules.Grains.Notifications;
 using SmartRules.Grains.Rules;
 using SmartRules.Grains.Telemetry;
@@ -257,7 +258,7 @@ public sealed class CustomerGrain(
     {
         for (var i = 0; i < outcome.Notifications.Count; i++)
         {
-            if (RuleVocabulary.Name(outcome.Notifications[i].Channel) == "inApp") SmartRulesMetrics.Notification("inApp", "sent");
+            if (outcome.Notifications[i].Channel == NotificationChannel.InApp) SmartRulesMetrics.Notification("inApp", "sent");
         }
     }
 
