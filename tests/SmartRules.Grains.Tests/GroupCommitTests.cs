@@ -72,6 +72,55 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_write_of_a_batch_stores_its_own_change_and_notifications_and_a_refused_one_stores_none()
+    {
+        // Updates and creations of many customers and one stale write, released together so that they share batches:
+        // every change row and outbox row must land on its own customer, and the refused write's on none.
+        var existing = Enumerable.Range(0, 40).Select(i => NewState($"u{i}", i)).ToArray();
+        foreach (var (id, state) in existing) await _storage.WriteStateAsync("customer", id, state);
+        var stale = NewState("u0-again", 0);
+        await _storage.WriteStateAsync("customer", stale.Id, stale.State);
+        stale.State.ETag = null; // claims the row does not exist yet
+
+        var creations = Enumerable.Range(0, 40).Select(i => NewState($"n{i}", i)).ToArray();
+        var all = existing.Concat(creations).Append(stale).ToArray();
+        foreach (var (id, grainState) in all)
+        {
+            var customerId = grainState.State!.Customer!.Id;
+            grainState.State.Customer = grainState.State.Customer with { DueAmount = 7 };
+            grainState.State.PendingAudit = new AuditChange(DateTimeOffset.UtcNow, System.Text.Encoding.UTF8.GetBytes($$"""[{"kind":"update","note":"{{customerId}}"}]"""));
+            grainState.State.PendingOutbox = [.. Enumerable.Range(0, customerId[^1] % 3).Select(k => new Persistence.Notifications.OutboxMessage(
+                Guid.NewGuid(), "t1", customerId, "rule", 1, k == 0 ? "inApp" : "email", "ann@acme.test", null, $"for {customerId}", DateTimeOffset.UtcNow))];
+        }
+
+        var gate = new TaskCompletionSource();
+        var writes = all.Select(async s =>
+        {
+            await gate.Task;
+            await _storage.WriteStateAsync("customer", s.Id, s.State);
+        }).ToArray();
+        gate.SetResult();
+        await Assert.ThrowsAsync<InconsistentStateException>(() => writes[^1]);
+        await Task.WhenAll(writes[..^1]);
+
+        Assert.Equal(0L, await _database.ScalarAsync<long>("""
+            select count(*) from customer_changes
+            where convert_from(entries, 'UTF8') like '%"note"%'
+              and position('"note":"' || customer_id || '"' in convert_from(entries, 'UTF8')) = 0
+            """));
+        Assert.Equal(80L, await _database.ScalarAsync<long>("select count(*) from customer_changes where convert_from(entries, 'UTF8') like '%note%'"));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from customer_changes where customer_id = 'u0-again' and convert_from(entries, 'UTF8') like '%note%'"));
+        var expectedOutbox = all[..^1].Sum(s => s.State.State!.Customer!.Id[^1] % 3);
+        Assert.True(expectedOutbox > 40);
+        Assert.Equal((long)expectedOutbox, await _database.ScalarAsync<long>("select count(*) from notification_outbox where body = 'for ' || customer_id and tenant_id = 't1'"));
+        Assert.Equal((long)expectedOutbox, await _database.ScalarAsync<long>("select count(*) from notification_outbox"));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from notification_outbox where channel = 'inApp' and (status <> 'sent' or sent_at is null)"));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from notification_outbox where channel = 'email' and status <> 'pending'"));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from notification_outbox where customer_id = 'u0-again'"));
+        Assert.Equal(80L, await _database.ScalarAsync<long>("select count(*) from customers where due_amount = 7"));
+    }
+
+    [Fact]
     public async Task A_write_that_keeps_the_stored_lists_and_fields_leaves_them_and_one_that_changes_them_writes_them()
     {
         var (id, grainState) = NewState("k", 1);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -22,17 +23,14 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
 
     protected override (string TenantId, string CustomerId) KeyOf(CustomerWrite request) => (request.TenantId, request.CustomerId);
 
-    protected override async Task<bool[]> ExecuteAsync(IReadOnlyList<CustomerWrite> batch)
-    {
-        var written = await WriteBatchAsync(batch).ConfigureAwait(false);
-        return [.. batch.Select(w => written.Contains((w.TenantId, w.CustomerId)))];
-    }
+    protected override Task<bool[]> ExecuteAsync(IReadOnlyList<CustomerWrite> batch) => WriteBatchAsync(batch);
 
     /// <summary>Data exceptions (SQLSTATE class 22) and integrity violations (23) are about a row, not the database.</summary>
     protected override bool MayBeOneRequestsFault(Exception exception) =>
         exception is PostgresException { SqlState: ['2', '2' or '3', ..] };
 
-    private async Task<HashSet<(string, string)>> WriteBatchAsync(IReadOnlyList<CustomerWrite> batch)
+    /// <summary>Writes the batch; whether each write was applied, in the batch's order.</summary>
+    private async Task<bool[]> WriteBatchAsync(IReadOnlyList<CustomerWrite> batch)
     {
         var n = batch.Count;
         var tenant = new string[n];
@@ -79,8 +77,15 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
             version[i] = write.NewVersion;
             extra[i] = CustomerJson.Extra(write.AppliedBackfills);
             updatedAt[i] = write.At.UtcDateTime;
-            if (write.Audit is { } change) audit.Add(write, change);
-            foreach (var message in write.Outbox) outbox.Add(message);
+            // The statement numbers the batch's rows from 1 (with ordinality): the change and outbox rows name theirs.
+            var ord = i + 1L;
+            if (write.Audit is { } change) audit.Add(ord, change);
+            var messages = write.Outbox;
+            for (var m = 0; m < messages.Count; m++)
+            {
+                Debug.Assert(messages[m].TenantId == write.TenantId && messages[m].CustomerId == write.CustomerId, "A customer's write carries only its own notifications.");
+                outbox.Add(ord, messages[m]);
+            }
         }
 
         await using var command = dataSource.CreateCommand(CustomerSql.WriteBatch);
@@ -105,11 +110,11 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
         audit.AddParameters(p);
         outbox.AddParameters(p);
 
-        var written = new HashSet<(string, string)>(n);
+        var written = new bool[n];
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            written.Add((reader.GetString(0), reader.GetString(1)));
+            written[reader.GetInt64(0) - 1] = true;
         }
 
         return written;

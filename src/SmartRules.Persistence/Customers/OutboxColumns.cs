@@ -4,14 +4,16 @@ using SmartRules.Persistence.Notifications;
 
 namespace SmartRules.Persistence.Customers;
 
-/// <summary>The outbox rows of one batch, as the column arrays the batch statement unnests.</summary>
+/// <summary>
+/// The outbox rows of one batch, as the column arrays the batch statement unnests; each names its customer by the
+/// number of the customer's row in the batch.
+/// </summary>
 /// <param name="capacity">The rows expected (a batch writes ~0.7 notifications a change in a firing-heavy stream), so that
 /// the columns are not grown row by row.</param>
 internal sealed class OutboxColumns(int capacity)
 {
-    private readonly List<string> _tenant = new(capacity);
+    private readonly List<long> _ord = new(capacity);
     private readonly List<Guid> _id = new(capacity);
-    private readonly List<string> _customer = new(capacity);
     private readonly List<string> _ruleId = new(capacity);
     private readonly List<int> _ruleVersion = new(capacity);
     private readonly List<string> _channel = new(capacity);
@@ -20,11 +22,10 @@ internal sealed class OutboxColumns(int capacity)
     private readonly List<string> _body = new(capacity);
     private readonly List<DateTime> _createdAt = new(capacity);
 
-    public void Add(OutboxMessage message)
+    public void Add(long ord, OutboxMessage message)
     {
-        _tenant.Add(message.TenantId);
+        _ord.Add(ord);
         _id.Add(message.Id);
-        _customer.Add(message.CustomerId);
         _ruleId.Add(message.RuleId);
         _ruleVersion.Add(message.RuleVersion);
         _channel.Add(message.Channel);
@@ -36,9 +37,8 @@ internal sealed class OutboxColumns(int capacity)
 
     public void AddParameters(NpgsqlParameterCollection p)
     {
-        p.Add(new NpgsqlParameter<string[]>("o_tenant_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _tenant] });
+        p.Add(new NpgsqlParameter<long[]>("o_ord", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. _ord] });
         p.Add(new NpgsqlParameter<Guid[]>("o_id", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = [.. _id] });
-        p.Add(new NpgsqlParameter<string[]>("o_customer_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _customer] });
         p.Add(new NpgsqlParameter<string[]>("o_rule_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _ruleId] });
         p.Add(new NpgsqlParameter<int[]>("o_rule_version", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. _ruleVersion] });
         p.Add(new NpgsqlParameter<string[]>("o_channel", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _channel] });
