@@ -93,13 +93,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
                 Guid.NewGuid(), "t1", customerId, "rule", 1, k == 0 ? "inApp" : "email", "ann@acme.test", null, $"for {customerId}", DateTimeOffset.UtcNow))];
         }
 
-        var gate = new TaskCompletionSource();
-        var writes = all.Select(async s =>
-        {
-            await gate.Task;
-            await _storage.WriteStateAsync("customer", s.Id, s.State);
-        }).ToArray();
-        gate.SetResult();
+        var writes = WriteTogether(all);
         await Assert.ThrowsAsync<InconsistentStateException>(() => writes[^1]);
         await Task.WhenAll(writes[..^1]);
 
@@ -215,13 +209,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             create trigger refuse_poison before insert or update on customers for each row execute function refuse_poison();
             """);
         var states = Enumerable.Range(0, 50).Select(i => NewState(i == 25 ? "poison" : $"b{i}", i)).ToArray();
-        var gate = new TaskCompletionSource();
-        var writes = states.Select(async s =>
-        {
-            await gate.Task;
-            await _storage.WriteStateAsync("customer", s.Id, s.State);
-        }).ToArray();
-        gate.SetResult();
+        var writes = WriteTogether(states);
         var outcomes = await Task.WhenAll(writes.Select(async w =>
         {
             try
@@ -235,6 +223,19 @@ public sealed class GroupCommitTests : IAsyncLifetime
             }
         }));
         return (states, outcomes);
+    }
+
+    /// <summary>Starts the writes, all released at once so that they share batches; one task per write, in order.</summary>
+    private Task[] WriteTogether(IEnumerable<(GrainId Id, GrainState<CustomerState> State)> states)
+    {
+        var gate = new TaskCompletionSource();
+        var writes = states.Select(async s =>
+        {
+            await gate.Task;
+            await _storage.WriteStateAsync("customer", s.Id, s.State);
+        }).ToArray();
+        gate.SetResult();
+        return writes;
     }
 
     private static (GrainId Id, GrainState<CustomerState> State) NewState(string customerId, decimal amount)
