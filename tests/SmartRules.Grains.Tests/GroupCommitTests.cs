@@ -72,6 +72,18 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_claiming_a_negative_version_is_refused_and_writes_nothing()
+    {
+        // The batch statement tells a creation (new version 1) from an update (above 1); a version below 0 is no version.
+        var (id, state) = NewState("neg", 1);
+        state.ETag = "-1";
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _storage.WriteStateAsync("customer", id, state));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from customers"));
+        Assert.Equal(0L, await _database.ScalarAsync<long>("select count(*) from customer_changes"));
+    }
+
+    [Fact]
     public async Task Each_write_of_a_batch_stores_its_own_change_and_notifications_and_a_refused_one_stores_none()
     {
         // Updates and creations of many customers and one stale write, released together so that they share batches:
@@ -96,6 +108,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var writes = WriteTogether(all);
         await Assert.ThrowsAsync<InconsistentStateException>(() => writes[^1]);
         await Task.WhenAll(writes[..^1]);
+        lock (_batchSizes) Assert.True(_batchSizes.Max() > 1, "the writes were meant to share batches");
 
         Assert.Equal(0L, await _database.ScalarAsync<long>("""
             select count(*) from customer_changes

@@ -45,6 +45,8 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
         var state = StateOf(grainState);
         var (tenantId, customerId) = state.KeyOf(grainId);
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
+        // Versions start at 1 (0: no row yet); the batch statement tells creations from updates by the new version.
+        ArgumentOutOfRangeException.ThrowIfNegative(expected, nameof(grainState.ETag));
         var write = new CustomerWrite(
             tenantId, customerId, expected,
             state.Customer ?? throw new InvalidOperationException("A customer row is written only once the customer exists."),
