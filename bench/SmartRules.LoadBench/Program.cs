@@ -26,7 +26,7 @@ using SmartRules.Server.Hosting;
 var options = Args.Parse(args);
 var server = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } pg ? pg : "Host=127.0.0.1;Username=smartrules;Password=smartrules;Database=postgres";
 string[] workloads = ["workloads", "import", "heavy", "light", "ingest"];
-if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill") || args.Contains("simulate") || args.Contains("scaleout"))
+if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill") || args.Contains("simulate") || args.Contains("scaleout") || args.Contains("statement"))
 {
     // The real workloads beside the durable-write floor of the same run (import, heavy, light, paced):
     //   dotnet run -c Release --project bench/SmartRules.LoadBench -- workloads [--customers 100000] [--updates 200000] [--seed 1] [--warm-up 0]
@@ -36,6 +36,7 @@ if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("bac
     // Backfills beside a set-based UPDATE:                 dotnet run -c Release --project bench/SmartRules.LoadBench -- backfill [--warm-up 0]
     // Simulate (advisor) at 1M customers:                  dotnet run -c Release --project bench/SmartRules.LoadBench -- simulate --customers 1000000
     // Scale-out (1 or 2 silos x 1 or 2 customer shards):   dotnet run -c Release --project bench/SmartRules.LoadBench -- scaleout [--customers 20000] [--updates 60000]
+    // The batch statement part by part (store only):       dotnet run -c Release --project bench/SmartRules.LoadBench -- statement [--customers 100000] [--updates 200000]
     var ingestDatabase = "smartrules_bench_ingest_" + Guid.NewGuid().ToString("N")[..6];
     await using (var admin = new NpgsqlConnection(server))
     {
@@ -46,7 +47,8 @@ if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("bac
     try
     {
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString;
-        if (args.Contains("scaleout")) await ScaleOutBench.RunAsync(connection, Args.Parse(args).Customers, Args.Parse(args).Updates);
+        if (args.Contains("statement")) await StatementBench.RunAsync(connection, options.Customers, options.Updates);
+        else if (args.Contains("scaleout")) await ScaleOutBench.RunAsync(connection, Args.Parse(args).Customers, Args.Parse(args).Updates);
         else if (args.Contains("backfill")) await BackfillBench.RunAsync(connection, Args.Parse(args).WarmUp);
         else if (args.Contains("lists")) await ListBench.RunAsync(connection, Args.Parse(args).Customers);
         else if (args.Contains("simulate")) await SimulateBench.RunAsync(connection, Args.Parse(args).Customers);
