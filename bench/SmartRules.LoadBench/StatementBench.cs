@@ -15,7 +15,7 @@ namespace SmartRules.LoadBench;
 /// The group commit's batch statement, part by part (docs/benchmarks.md, "PostgreSQL's part of a heavy line"): heavy
 /// updates written straight through the customer store (<see cref="CustomerWriteBatcher"/>, one loop, no grains, no
 /// HTTP) with and without their change rows and outbox rows, the four variants alternating in rounds, each printed as
-/// time a batch and PostgreSQL's CPU a line. What the customer row costs, and what each kind of extra row adds to it.
+/// time per <see cref="BatchSize"/> writes and PostgreSQL's CPU a line. What the customer row costs, and what each kind of extra row adds to it.
 /// </summary>
 internal static class StatementBench
 {
@@ -55,7 +55,7 @@ internal static class StatementBench
         {
             foreach (var variant in variants)
             {
-                var cpu = SmartRules.LoadBench.DatabaseCpu.Read();
+                var cpu = DatabaseCpu.Read();
                 var clock = Stopwatch.StartNew();
                 for (var b = 0; b < BatchesPerRound; b++)
                 {
@@ -65,12 +65,12 @@ internal static class StatementBench
 
                 variant.Seconds += clock.Elapsed.TotalSeconds;
                 variant.Batches += BatchesPerRound;
-                if (cpu is { } before && SmartRules.LoadBench.DatabaseCpu.Read() is { } after) variant.DatabaseCpu += after - before;
+                if (cpu is { } before && DatabaseCpu.Read() is { } after) variant.DatabaseCpu += after - before;
             }
         }
 
         Console.WriteLine($"batches of {sizes.Average():0} writes on average (the store's one loop takes what has queued, up to {BatchSize})");
-        Console.WriteLine("| statement with | ms per 500 writes | PostgreSQL CPU a line |");
+        Console.WriteLine($"| statement with | ms per {BatchSize} writes | PostgreSQL CPU a line |");
         Console.WriteLine("|---|---:|---:|");
         foreach (var v in variants)
         {

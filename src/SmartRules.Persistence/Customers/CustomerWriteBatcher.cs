@@ -23,14 +23,12 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
 
     protected override (string TenantId, string CustomerId) KeyOf(CustomerWrite request) => (request.TenantId, request.CustomerId);
 
-    protected override Task<bool[]> ExecuteAsync(IReadOnlyList<CustomerWrite> batch) => WriteBatchAsync(batch);
-
     /// <summary>Data exceptions (SQLSTATE class 22) and integrity violations (23) are about a row, not the database.</summary>
     protected override bool MayBeOneRequestsFault(Exception exception) =>
         exception is PostgresException { SqlState: ['2', '2' or '3', ..] };
 
     /// <summary>Writes the batch; whether each write was applied, in the batch's order.</summary>
-    private async Task<bool[]> WriteBatchAsync(IReadOnlyList<CustomerWrite> batch)
+    protected override async Task<bool[]> ExecuteAsync(IReadOnlyList<CustomerWrite> batch)
     {
         var n = batch.Count;
         var tenant = new string[n];
