@@ -69,6 +69,8 @@ public sealed class SiloCluster : IAsyncDisposable
                 start.Environment["SmartRules__Reminders__MinimumReminderPeriod"] = "00:00:01";
                 start.Environment["SmartRules__Backfills__ReminderPeriod"] = "00:00:02";
                 start.Environment["Logging__LogLevel__Default"] = "Error";
+                // Why a request answered 503 (a warning) is what a failed scenario needs first.
+                start.Environment["Logging__LogLevel__SmartRules.Server.Hosting.ErrorResponses"] = "Warning";
                 start.Environment["SmartRules__Notifications__AllowPrivateWebhookAddresses"] = "true"; // the test's receiver is on loopback
                 foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
                 // SMARTRULES_SILO_ENV="NAME=value,…" reaches every silo: for experiments such as DOTNET_gcServer=0.
@@ -209,6 +211,26 @@ public sealed class SiloCluster : IAsyncDisposable
             session.Stop();
             await drain; // the stream ends when the session stops
         }
+    }
+
+    /// <summary>
+    /// The reasons the silos logged for the requests they answered 503 so far (one line each, without the stack), so a
+    /// scenario can print why the cluster asked its client to retry.
+    /// </summary>
+    public IReadOnlyList<string> UnavailableReasons()
+    {
+        var reasons = new List<string>();
+        for (var silo = 0; silo < _logs.Count; silo++)
+        {
+            var path = Path.Combine(LogFolder, $"silo-{silo + 1}.log");
+            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Contains("answered 503", StringComparison.Ordinal)) reasons.Add($"silo {silo + 1}: {line.Trim()}");
+            }
+        }
+
+        return reasons;
     }
 
     public async ValueTask DisposeAsync()
