@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SmartRules.Testing;
 using Xunit.Abstractions;
 
 namespace SmartRules.AppHost.Tests;
@@ -35,9 +35,9 @@ public sealed partial class AspireDashboardTests(ITestOutputHelper output)
             Environment =
             {
                 ["DOTNET_ENVIRONMENT"] = "Development",
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
-                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
-                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}",
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Ports.Free()}",
+                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{Ports.Free()}",
+                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{Ports.Free()}",
                 ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
             },
         };
@@ -195,13 +195,6 @@ public sealed partial class AspireDashboardTests(ITestOutputHelper output)
         {
             lock (lines) lines.Add(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"http://\S+/login\?t=[0-9a-f]+")]
