@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Diagnostics.NETCore.Client;
+using Npgsql;
 
 namespace SmartRules.Reliability.Tests;
 
@@ -22,6 +23,7 @@ public sealed class SiloCluster : IAsyncDisposable
     private readonly List<int> _siloPorts = [];
     private readonly List<StreamWriter> _logs = [];
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private string _connectionString = "";
 
     private SiloCluster()
     {
@@ -41,7 +43,7 @@ public sealed class SiloCluster : IAsyncDisposable
     /// <param name="hosts">Run one silo in each of these hosts (network namespaces), advertising the host's address, instead of all on loopback.</param>
     public static async Task<SiloCluster> StartAsync(string connectionString, int silos = 3, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<NetworkHosts.Host>? hosts = null)
     {
-        var cluster = new SiloCluster();
+        var cluster = new SiloCluster { _connectionString = connectionString };
         try
         {
             var server = ServerAssembly();
@@ -57,7 +59,7 @@ public sealed class SiloCluster : IAsyncDisposable
                 var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
                 if (host is not null) start.Environment["Orleans__Endpoints__AdvertisedIPAddress"] = host.Address;
                 start.Environment["ASPNETCORE_URLS"] = url;
-                start.Environment["ConnectionStrings__SmartRules"] = connectionString;
+                start.Environment["ConnectionStrings__SmartRules"] = SiloConnectionString(connectionString, i);
                 start.Environment["SmartRules__AdminKey"] = AdminKey;
                 start.Environment["Orleans__ClusterId"] = clusterId;
                 start.Environment["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
@@ -99,6 +101,83 @@ public sealed class SiloCluster : IAsyncDisposable
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A silo's connection string: the test database's, naming the silo (<c>Application Name</c>, so that
+    /// <see cref="SampleConnections"/> can count its connections) and without the test's own pool size, so that the silo
+    /// sizes its pools as in production.
+    /// </summary>
+    private static string SiloConnectionString(string connectionString, int silo)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = SiloName(silo) };
+        builder.Remove("Maximum Pool Size");
+        return builder.ConnectionString;
+    }
+
+    private static string SiloName(int silo) => $"silo-{silo + 1}";
+
+    /// <summary>Counts, until disposed, the connections each silo holds to the database; <see cref="ConnectionSampler.Peaks"/>
+    /// is the most seen per silo.</summary>
+    public ConnectionSampler SampleConnections() => new(_connectionString, _urls.Count);
+
+    public sealed class ConnectionSampler : IAsyncDisposable
+    {
+        private readonly int[] _peaks;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        internal ConnectionSampler(string connectionString, int silos)
+        {
+            _peaks = new int[silos];
+            _loop = Task.Run(() => SampleAsync(connectionString));
+        }
+
+        /// <summary>The most connections seen held by each silo at once (sampled every 200 ms).</summary>
+        public IReadOnlyList<int> Peaks
+        {
+            get
+            {
+                lock (_peaks) return [.. _peaks];
+            }
+        }
+
+        private async Task SampleAsync(string connectionString)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "select application_name, count(*)::int from pg_stat_activity where datname = current_database() group by 1", connection);
+            while (!_stop.IsCancellationRequested)
+            {
+                await using (var reader = await command.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync())
+                    {
+                        for (var i = 0; i < _peaks.Length; i++)
+                        {
+                            if (reader.GetString(0) != SiloName(i)) continue;
+                            lock (_peaks) _peaks[i] = Math.Max(_peaks[i], reader.GetInt32(1));
+                        }
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(200, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
         }
     }
 

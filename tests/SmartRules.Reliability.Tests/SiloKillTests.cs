@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using SmartRules.Domain.Tenants;
+using SmartRules.Server.Hosting;
 
 namespace SmartRules.Reliability.Tests;
 
@@ -27,6 +28,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         using var http = await Cluster.TenantAsync("bf");
         var urls = Cluster.Urls;
         (await http.PutAsJsonAsync(urls[0] + "/api/workflows/collections", new { name = "Collections" })).EnsureSuccessStatusCode();
+        var connections = Cluster.SampleConnections();
         var load = Stopwatch.StartNew();
         var retried = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, (count + 999) / 1000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, cancel) =>
@@ -83,7 +85,10 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
             await Task.Delay(250);
         }
 
+        await connections.DisposeAsync();
+        output.WriteLine($"most connections held at once by each silo: {string.Join(", ", connections.Peaks)} (a silo's pools allow {SmartRulesDatabase.ConnectionsPerSilo})");
         output.WriteLine($"{count:N0} customers loaded in {loaded.TotalSeconds:0.0} s; backfill {backfill}: SIGKILL of its coordinator's silo ({coordinator + 1}) after {killedAfter.TotalSeconds:0.0} s at {killedAt:N0} processed; {progress["status"]} after {clock.Elapsed.TotalSeconds:0.0} s: {progress.ToJsonString()}");
+        Assert.All(connections.Peaks, peak => Assert.InRange(peak, 0, SmartRulesDatabase.ConnectionsPerSilo));
         var expected = Enumerable.Range(0, count).Count(i => i % 10_000 > 5000);
         Assert.Equal("completed", progress["status"]!.GetValue<string>());
         Assert.Equal(expected, progress["applied"]!.GetValue<long>());

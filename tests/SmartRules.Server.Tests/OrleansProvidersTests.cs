@@ -40,7 +40,7 @@ public sealed class OrleansProvidersTests
             var resolved = new NpgsqlConnectionStringBuilder(connectionString);
             Assert.Equal("db.example", resolved.Host);
             Assert.Equal(5433, resolved.Port);
-            Assert.Equal(24, resolved.MaxPoolSize); // tuned like every other pool of a silo
+            Assert.Equal(SmartRulesDatabase.OrleansPoolSize, resolved.MaxPoolSize); // tuned like the silo's own Orleans providers
         }
 
         Assert.True(OrleansProviders.IsConfigured(host.Services.GetRequiredService<IConfiguration>(), "Clustering"));

@@ -30,7 +30,7 @@ public static class OrleansProviders
             if (string.IsNullOrWhiteSpace(name)) continue;
             var connectionString = configuration.GetConnectionString(name)
                 ?? throw new InvalidOperationException($"{section.Path} names the connection string '{name}', but ConnectionStrings:{name} is not set.");
-            defaults[$"{section.Path}:ConnectionString"] = SmartRulesDatabase.Tune(connectionString);
+            defaults[$"{section.Path}:ConnectionString"] = SmartRulesDatabase.TuneForOrleans(connectionString);
         }
 
         if (defaults.Count > 0) configuration.AddInMemoryCollection(defaults);

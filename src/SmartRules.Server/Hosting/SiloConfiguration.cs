@@ -28,20 +28,21 @@ public static class SiloConfiguration
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = SmartRulesDatabase.Invariant;
-            options.ConnectionString = SmartRulesDatabase.Tune(connectionString);
+            options.ConnectionString = SmartRulesDatabase.TuneForOrleans(connectionString);
         });
 
     /// <summary>Everything but membership, which in-process test clusters provide themselves.</summary>
     public static ISiloBuilder AddSmartRules(this ISiloBuilder silo, string connectionString, IConfiguration configuration)
     {
         var tuned = SmartRulesDatabase.Tune(connectionString);
+        var forOrleans = SmartRulesDatabase.TuneForOrleans(connectionString);
         // Orleans:Reminders:ProviderType set (as .NET Aspire does): Orleans registers the reminder service from configuration.
         if (!OrleansProviders.IsConfigured(configuration, "Reminders"))
         {
             silo.UseAdoNetReminderService(options =>
             {
                 options.Invariant = SmartRulesDatabase.Invariant;
-                options.ConnectionString = tuned;
+                options.ConnectionString = forOrleans;
             });
         }
 
@@ -50,7 +51,7 @@ public static class SiloConfiguration
             silo.AddAdoNetGrainStorage(name, options =>
             {
                 options.Invariant = SmartRulesDatabase.Invariant;
-                options.ConnectionString = tuned;
+                options.ConnectionString = forOrleans;
             });
         }
 
