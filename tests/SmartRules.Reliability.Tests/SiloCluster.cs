@@ -173,11 +173,12 @@ public sealed class SiloCluster : IAsyncDisposable
             }
         }
 
+        /// <summary>Stops sampling; <see cref="Peaks"/> stays readable. Safe to call more than once.</summary>
         public async ValueTask DisposeAsync()
         {
+            if (_stop.IsCancellationRequested) return;
             await _stop.CancelAsync();
             await _loop;
-            _stop.Dispose();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SmartRules.Server.Hosting;
 
 namespace SmartRules.Reliability.Tests;
 
@@ -22,6 +23,7 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
         using var http = await Cluster.TenantAsync("soak");
         await StreamWorkload.SetUpAsync(http, webhooks.Url);
         var load = new StreamLoad(Cluster, http, customers, keepLog: false);
+        var connections = Cluster.SampleConnections();
         load.Start();
         try
         {
@@ -99,9 +101,12 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
             var failedInSoak = load.FailedAttempts - failedAtMaximum;
             table.AppendLine(CultureInfo.InvariantCulture, $"{load.Sent:N0} updates acknowledged; average {rate:N0}/s ({rate / load.Rate:P0} of the target); {failedInSoak} failed requests in the soak ({FailureKinds(load)} in all), {failedAtMaximum} while creating the customers and at the maximum ({failuresAtMaximum}), each retried until acknowledged");
             table.AppendLine(CultureInfo.InvariantCulture, $"first third → last third: managed heap {earlyHeap:N0} → {lateHeap:N0} MB ({(lateHeap - earlyHeap) / earlyHeap:+0.0%;-0.0%}), RSS {earlyResident:N0} → {lateResident:N0} MB ({(lateResident - earlyResident) / earlyResident:+0.0%;-0.0%}); p99 median {earlyP99:0.0} ms in the first half, {lateP99:0.0} ms in the second, trend over time (Kendall's tau) {trend:+0.00;-0.00}");
+            await connections.DisposeAsync();
+            table.AppendLine(CultureInfo.InvariantCulture, $"most connections held at once by each silo: {string.Join(", ", connections.Peaks)} (a silo's pools allow {SmartRulesDatabase.ConnectionsPerSilo})");
             output.WriteLine(table.ToString());
 
             Assert.Equal(0, failedInSoak);
+            Assert.All(connections.Peaks, peak => Assert.InRange(peak, 0, SmartRulesDatabase.ConnectionsPerSilo));
             Assert.True(rate >= load.Rate * 0.9, $"the cluster kept only {rate:N0} of {load.Rate:N0} updates/s");
             Assert.True(lateHeap <= (earlyHeap * 1.2) + 32, $"the managed heap grew from {earlyHeap:N0} MB to {lateHeap:N0} MB");
             Assert.True(lateResident <= earlyResident * 1.25, $"resident memory grew from {earlyResident:N0} MB to {lateResident:N0} MB");
@@ -113,6 +118,7 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : Clu
         finally
         {
             await load.StopAsync();
+            await connections.DisposeAsync();
         }
     }
 
