@@ -28,7 +28,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
         using var http = await Cluster.TenantAsync("bf");
         var urls = Cluster.Urls;
         (await http.PutAsJsonAsync(urls[0] + "/api/workflows/collections", new { name = "Collections" })).EnsureSuccessStatusCode();
-        var connections = Cluster.SampleConnections();
+        await using var connections = Cluster.SampleConnections();
         var load = Stopwatch.StartNew();
         var retried = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, (count + 999) / 1000), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, cancel) =>
