@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using SmartRules.Persistence.Customers;
 
@@ -35,6 +37,56 @@ public sealed class ShardedCustomerDatabasesTests : IAsyncLifetime
             new CustomerDatabase(CustomerDatabase.ClusterDatabaseName, _cluster.DataSource, pool, options, NullLoggerFactory.Instance),
             [new CustomerDatabase("Other", NpgsqlDataSource.Create(_other.ConnectionString), pool, options, NullLoggerFactory.Instance)],
             TimeProvider.System, NullLoggerFactory.Instance);
+    }
+
+    [Fact]
+    public async Task When_an_unrecorded_tenant_is_due_for_a_recheck_its_concurrent_callers_share_one_lookup()
+    {
+        // Every line of a busy tenant asks for its database; when the minute of an unrecorded tenant (one from before
+        // shards) is up, they all find the recheck due at once. Counted through Npgsql's own log of the commands it runs.
+        var lookups = new LookupCounter();
+        using var loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(lookups));
+        var dataSource = new NpgsqlDataSourceBuilder(_cluster.ConnectionString).UseLoggerFactory(loggers).Build();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = Options.Create(new CustomerStoreOptions());
+        await using var silo = new ShardedCustomerDatabases(
+            new CustomerDatabase(CustomerDatabase.ClusterDatabaseName, dataSource, new StringPool(), options, NullLoggerFactory.Instance), [],
+            time, NullLoggerFactory.Instance);
+
+        Assert.Equal(CustomerDatabase.ClusterDatabaseName, (await silo.ForTenantAsync("from-before-shards")).Name);
+        Assert.Equal(1, lookups.Count);
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => silo.ForTenantAsync("from-before-shards").AsTask()));
+        Assert.Equal(1, lookups.Count); // answered from memory within the minute
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        var databases = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => silo.ForTenantAsync("from-before-shards").AsTask())));
+        Assert.All(databases, database => Assert.Equal(CustomerDatabase.ClusterDatabaseName, database.Name));
+        Assert.Equal(2, lookups.Count);
+        await dataSource.DisposeAsync();
+    }
+
+    /// <summary>Counts the look-ups of tenant_shards that Npgsql logs as it executes them.</summary>
+    private sealed class LookupCounter : ILoggerProvider, ILogger
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = formatter(state, exception);
+            if (message.Contains("from tenant_shards", StringComparison.Ordinal) && message.Contains("completed", StringComparison.OrdinalIgnoreCase)) Interlocked.Increment(ref _count);
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]

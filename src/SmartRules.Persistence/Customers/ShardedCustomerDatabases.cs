@@ -27,6 +27,7 @@ public sealed partial class ShardedCustomerDatabases : ICustomerDatabases, IAsyn
 
     private readonly Dictionary<string, Shard> _shards;
     private readonly ConcurrentDictionary<string, Placement> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Placement>>> _lookups = new(StringComparer.Ordinal);
     private readonly TenantShardMap _map;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
@@ -89,7 +90,23 @@ public sealed partial class ShardedCustomerDatabases : ICustomerDatabases, IAsyn
     {
         if (!_tenants.TryGetValue(tenantId, out var placement) || placement.RecheckAt is { } recheck && recheck <= _time.GetUtcNow())
         {
-            var recorded = await _map.FindAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            // Callers that find the same tenant missing or due at once (every line of a busy tenant when its minute is
+            // up) share one look-up instead of each taking a connection for it; each still waits for the fresh answer.
+            var lookup = _lookups.GetOrAdd(tenantId, id => new Lazy<Task<Placement>>(() => LookUpAsync(id)));
+            placement = await lookup.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await PrepareAsync(placement.Shard, cancellationToken).ConfigureAwait(false);
+        return placement.Shard.Database;
+    }
+
+    /// <summary>Runs once per entry of <see cref="_lookups"/> (its <see cref="Lazy{T}"/> is stored before it starts) and
+    /// removes that entry when done, so the next miss looks again.</summary>
+    private async Task<Placement> LookUpAsync(string tenantId)
+    {
+        try
+        {
+            var recorded = await _map.FindAsync(tenantId, CancellationToken.None).ConfigureAwait(false);
             var name = recorded ?? CustomerDatabase.ClusterDatabaseName;
             if (!_shards.TryGetValue(name, out var shard))
             {
@@ -97,12 +114,14 @@ public sealed partial class ShardedCustomerDatabases : ICustomerDatabases, IAsyn
                     $"Tenant '{tenantId}' lives on the customer shard '{name}', which is not among this silo's SmartRules:CustomerShards.");
             }
 
-            placement = new Placement(shard, recorded is null ? _time.GetUtcNow() + UnrecordedRecheck : null);
+            var placement = new Placement(shard, recorded is null ? _time.GetUtcNow() + UnrecordedRecheck : null);
             _tenants[tenantId] = placement;
+            return placement;
         }
-
-        await PrepareAsync(placement.Shard, cancellationToken).ConfigureAwait(false);
-        return placement.Shard.Database;
+        finally
+        {
+            _lookups.TryRemove(tenantId, out _);
+        }
     }
 
     /// <summary>Brings the shard's customer tables up to date, once per silo; an unreachable server is an outage.</summary>
