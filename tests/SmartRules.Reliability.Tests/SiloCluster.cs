@@ -83,7 +83,7 @@ public sealed class SiloCluster : IAsyncDisposable
                 }
 
                 var process = Process.Start(start)!;
-                var log = new StreamWriter(Path.Combine(cluster.LogFolder, $"silo-{i + 1}.log")) { AutoFlush = true };
+                var log = new StreamWriter(cluster.LogPath(i)) { AutoFlush = true };
                 cluster._logs.Add(log);
                 process.OutputDataReceived += (_, line) => Write(log, line.Data);
                 process.ErrorDataReceived += (_, line) => Write(log, line.Data);
@@ -118,18 +118,23 @@ public sealed class SiloCluster : IAsyncDisposable
 
     private static string SiloName(int silo) => $"silo-{silo + 1}";
 
+    /// <summary>Where a silo's console output goes.</summary>
+    private string LogPath(int silo) => Path.Combine(LogFolder, $"{SiloName(silo)}.log");
+
     /// <summary>Counts, until disposed, the connections each silo holds to the database; <see cref="ConnectionSampler.Peaks"/>
     /// is the most seen per silo.</summary>
     public ConnectionSampler SampleConnections() => new(_connectionString, _urls.Count);
 
     public sealed class ConnectionSampler : IAsyncDisposable
     {
+        private readonly string[] _names;
         private readonly int[] _peaks;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
         internal ConnectionSampler(string connectionString, int silos)
         {
+            _names = [.. Enumerable.Range(0, silos).Select(SiloName)];
             _peaks = new int[silos];
             _loop = Task.Run(() => SampleAsync(connectionString));
         }
@@ -155,11 +160,9 @@ public sealed class SiloCluster : IAsyncDisposable
                 {
                     while (await reader.ReadAsync())
                     {
-                        for (var i = 0; i < _peaks.Length; i++)
-                        {
-                            if (reader.GetString(0) != SiloName(i)) continue;
-                            lock (_peaks) _peaks[i] = Math.Max(_peaks[i], reader.GetInt32(1));
-                        }
+                        var silo = Array.IndexOf(_names, reader.GetString(0));
+                        if (silo < 0) continue; // the test's own connections, and other clients
+                        lock (_peaks) _peaks[silo] = Math.Max(_peaks[silo], reader.GetInt32(1));
                     }
                 }
 
@@ -302,8 +305,7 @@ public sealed class SiloCluster : IAsyncDisposable
         var reasons = new List<string>();
         for (var silo = 0; silo < _logs.Count; silo++)
         {
-            var path = Path.Combine(LogFolder, $"silo-{silo + 1}.log");
-            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            using var reader = new StreamReader(new FileStream(LogPath(silo), FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
             while (reader.ReadLine() is { } line)
             {
                 if (line.Contains("answered 503", StringComparison.Ordinal)) reasons.Add($"silo {silo + 1}: {line.Trim()}");

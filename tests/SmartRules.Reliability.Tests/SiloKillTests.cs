@@ -52,8 +52,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output) :
             }
         });
         var loaded = load.Elapsed;
-        var unavailable = Cluster.UnavailableReasons();
-        if (retried > 0) output.WriteLine($"{retried} request(s) of the load answered 503 and were sent again; the silos' reasons: {string.Join(" | ", unavailable)}");
+        if (retried > 0) output.WriteLine($"{retried} request(s) of the load answered 503 and were sent again; the silos' reasons: {string.Join(" | ", Cluster.UnavailableReasons())}");
 
         var rule = (await (await http.PostAsync(urls[0] + "/api/rules", new StringContent("""
             {"name":"big","trigger":{"type":"outstandingAmountThreshold","direction":"exceeds","value":5000},"action":{"type":"assignWorkflow","workflowId":"collections"}}
