@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -42,7 +43,9 @@ internal static class WorkloadBench
         var http = server.Client;
         await SetUpAsync(http);
 
-        // The floor runs on the same database once the silo has created its schema (its table is shaped like customers).
+        // The floor runs on the same database once the silo has created its schema (its table is shaped like customers),
+        // and again after the last phase: the machine is shared, and a run whose floor moved between the two is one whose
+        // phases met a machine of another speed than the first floor did. Each phase is printed beside both.
         var floor = await FloorAsync(connectionString, customers, updates, seed);
         Console.WriteLine($"floor: {floor.Inserts:N0} inserts/s, {floor.Upserts:N0} upserts/s (batched, {LinesPerRequest} rows a statement, {Streams} sessions, no logic)");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -54,8 +57,8 @@ internal static class WorkloadBench
             // grown. The warm-up imports other customers (ids after the measured ones) and streams heavy updates to
             // them; it is printed as rows of its own, which are what a new silo's first lines cost.
             var warm = new Workload(seed + 1);
-            results.Add(await StreamAsync("warm-up import (new silo)", Bodies(Enumerable.Range(customers, warmUp).Select(warm.NewCustomer), LinesPerRequest), warmUp, http, dataSource, lines, floor.Inserts, "inserts"));
-            results.Add(await StreamAsync("warm-up heavy", Bodies(Enumerable.Range(0, warmUp).Select(_ => warm.HeavyUpdate(warmUp, first: customers)), LinesPerRequest), warmUp, http, dataSource, lines, floor.Upserts, "upserts"));
+            results.Add(await StreamAsync("warm-up import (new silo)", Bodies(Enumerable.Range(customers, warmUp).Select(warm.NewCustomer), LinesPerRequest), warmUp, http, dataSource, lines, "inserts"));
+            results.Add(await StreamAsync("warm-up heavy", Bodies(Enumerable.Range(0, warmUp).Select(_ => warm.HeavyUpdate(warmUp, first: customers)), LinesPerRequest), warmUp, http, dataSource, lines, "upserts"));
         }
 
         var workload = new Workload(seed);
@@ -68,16 +71,16 @@ internal static class WorkloadBench
                 {
                     var bodies = Bodies(Enumerable.Range(0, customers).Select(workload.NewCustomer), LinesPerRequest);
                     var before = Measure.Memory();
-                    result = await StreamAsync("import", bodies, customers, http, dataSource, lines, floor.Inserts, "inserts");
+                    result = await StreamAsync("import", bodies, customers, http, dataSource, lines, "inserts");
                     var perGrain = (Measure.Memory() - before) / customers;
                     Console.WriteLine($"  memory: {perGrain:N0} B per active customer grain (managed heap after the import / customers)");
                     break;
                 }
                 case "heavy":
-                    result = await StreamAsync("heavy", Bodies(Enumerable.Range(0, updates).Select(_ => workload.HeavyUpdate(customers)), LinesPerRequest), updates, http, dataSource, lines, floor.Upserts, "upserts");
+                    result = await StreamAsync("heavy", Bodies(Enumerable.Range(0, updates).Select(_ => workload.HeavyUpdate(customers)), LinesPerRequest), updates, http, dataSource, lines, "upserts");
                     break;
                 case "light":
-                    result = await StreamAsync("light", Bodies(Enumerable.Range(0, updates).Select(_ => workload.LightUpdate(customers)), LinesPerRequest), updates, http, dataSource, lines, floor.Upserts, "upserts");
+                    result = await StreamAsync("light", Bodies(Enumerable.Range(0, updates).Select(_ => workload.LightUpdate(customers)), LinesPerRequest), updates, http, dataSource, lines, "upserts");
                     break;
                 default:
                     result = await PacedAsync(Bodies(Enumerable.Range(0, 6000 * 20).Select(_ => workload.HeavyUpdate(customers)), 20), rate: 6000, http, dataSource, lines);
@@ -87,16 +90,26 @@ internal static class WorkloadBench
             results.Add(result);
         }
 
+        var floorAfter = await FloorAsync(connectionString, customers, updates, seed);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"floor after the phases: {floorAfter.Inserts:N0} inserts/s, {floorAfter.Upserts:N0} upserts/s ({Moved(floor.Inserts, floorAfter.Inserts)} and {Moved(floor.Upserts, floorAfter.Upserts)} from the first)"));
+        double? Floor(string? kind, (double Inserts, double Upserts) f) => kind switch { "inserts" => f.Inserts, "upserts" => f.Upserts, _ => null };
+
         Console.WriteLine();
-        Console.WriteLine("| workload | lines/s | floor of the run | ratio | request p50 / p99 ms | line p50 / p99 ms | firings/s | audit rows/s | refused as excluded |");
+        Console.WriteLine("| workload | lines/s | floor of the run, before / after the phases | ratio to each | request p50 / p99 ms | line p50 / p99 ms | firings/s | audit rows/s | refused as excluded |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            var floorText = r.Floor is { } f ? $"{f:N0} {r.FloorKind}/s" : "-";
-            var ratio = r.Floor is { } g ? (r.Rate / g).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "-";
+            var (before, after) = (Floor(r.FloorKind, floor), Floor(r.FloorKind, floorAfter));
+            var floorText = before is { } f && after is { } a ? $"{f:N0} / {a:N0} {r.FloorKind}/s" : "-";
+            var ratio = before is { } g && after is { } h ? string.Create(CultureInfo.InvariantCulture, $"{r.Rate / g:0.00} / {r.Rate / h:0.00}") : "-";
             Console.WriteLine($"| {r.Name} | {r.Rate:N0} | {floorText} | {ratio} | {r.RequestP50:0} / {r.RequestP99:0} | {r.LineP50:0.0} / {r.LineP99:0.0} | {r.Firings:N0} | {r.AuditRows:N0} | {r.Excluded:N0} |");
         }
     }
+
+    /// <summary>How far the floor moved between the two measurements, as "+12 %".</summary>
+    private static string Moved(double first, double then) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(then - first) / first:+0 %;-0 %;0 %}");
 
     internal static async Task SetUpAsync(HttpClient http)
     {
@@ -114,7 +127,7 @@ internal static class WorkloadBench
     internal static byte[][] Bodies(IEnumerable<string> lines, int perRequest) =>
         [.. lines.Chunk(perRequest).Select(chunk => Encoding.UTF8.GetBytes(string.Join('\n', chunk) + "\n"))];
 
-    private static async Task<PhaseResult> StreamAsync(string name, byte[][] bodies, int lineCount, HttpClient http, NpgsqlDataSource dataSource, LineLatencies lines, double floor, string floorKind)
+    private static async Task<PhaseResult> StreamAsync(string name, byte[][] bodies, int lineCount, HttpClient http, NpgsqlDataSource dataSource, LineLatencies lines, string floorKind)
     {
         var counts = await CountAsync(dataSource);
         lines.Reset();
@@ -138,7 +151,7 @@ internal static class WorkloadBench
         var after = await CountAsync(dataSource);
         var (lineP50, lineP99) = lines.Percentiles();
         Array.Sort(requestLatencies);
-        var result = new PhaseResult(name, lineCount / seconds, floor, floorKind, Measure.Percentile(requestLatencies, 0.5), Measure.Percentile(requestLatencies, 0.99),
+        var result = new PhaseResult(name, lineCount / seconds, floorKind, Measure.Percentile(requestLatencies, 0.5), Measure.Percentile(requestLatencies, 0.99),
             lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         var updated = after.Updated - counts.Updated;
         var hot = updated == 0 ? "" : $", customer rows updated {updated:N0} ({(double)(after.HotUpdated - counts.HotUpdated) / updated:P0} in place, HOT)";
@@ -184,7 +197,7 @@ internal static class WorkloadBench
         var (lineP50, lineP99) = lines.Percentiles();
         var tail = windows.Describe(sentAt, latencies, SlowMs);
         Array.Sort(latencies);
-        var result = new PhaseResult($"paced heavy, {rate:N0}/s target, {linesPerRequest}-line requests", bodies.Length * linesPerRequest / seconds, null, "",
+        var result = new PhaseResult($"paced heavy, {rate:N0}/s target, {linesPerRequest}-line requests", bodies.Length * linesPerRequest / seconds, null,
             Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99), lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         Console.WriteLine($"paced: achieved {result.Rate:N0}/s, request p50 {result.RequestP50:0.0} ms, p99 {result.RequestP99:0.0} ms");
         Console.WriteLine($"  paced cost per line: {spent}");
@@ -305,7 +318,7 @@ internal static class WorkloadBench
         return written / clock.Elapsed.TotalSeconds;
     }
 
-    private sealed record PhaseResult(string Name, double Rate, double? Floor, string FloorKind, double RequestP50, double RequestP99, double LineP50, double LineP99, double Firings, double AuditRows, int Excluded);
+    private sealed record PhaseResult(string Name, double Rate, string? FloorKind, double RequestP50, double RequestP99, double LineP50, double LineP99, double Firings, double AuditRows, int Excluded);
 
     /// <summary>
     /// Each NDJSON line's time from the API handler's grain call to its answer, as the server records it in its
