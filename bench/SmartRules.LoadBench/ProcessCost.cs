@@ -76,8 +76,6 @@ public sealed class ProcessCost
 /// </summary>
 public static class DatabaseCpu
 {
-    private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux the bench runs on
-
     public static TimeSpan? Read()
     {
         if (!OperatingSystem.IsLinux()) return null;
@@ -94,7 +92,7 @@ public static class DatabaseCpu
             found = true;
         }
 
-        return found ? TimeSpan.FromSeconds(ticks / TicksPerSecond) : null;
+        return found ? TimeSpan.FromSeconds(ticks / MachineActivity.TicksPerSecond) : null;
     }
 
     /// <summary>"N µs CPU a line" since <paramref name="start"/>, or "CPU unknown" when it cannot be read.</summary>

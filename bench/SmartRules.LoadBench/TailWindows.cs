@@ -7,9 +7,10 @@ namespace SmartRules.LoadBench;
 /// Where a paced phase's slow requests come from: the phase is cut in half-second windows by when each request was sent,
 /// and a timer samples in each window the silo's garbage collections and thread pool and, where PostgreSQL runs on this
 /// machine (Linux), whether an autovacuum worker was running and how much the kernel was writing back to disk. Each window
-/// with slow requests is put down to the first of these it saw: a collection (the GC's pause), an autovacuum (a core
-/// taken from a machine already ~80 % busy), a writeback burst (commits waiting behind the kernel's flush of dirty pages),
-/// or none of them (queueing on the shared cores). A growing thread count would point at a starved thread pool.
+/// with slow requests is put down to the first of these it saw: a collection (the GC's pause), time stolen by the
+/// hypervisor (the machine's virtual cores not running at all: at least <see cref="StealShare"/> of the window's core time
+/// in <c>/proc/stat</c>'s steal), an autovacuum (a core taken from a machine already ~80 % busy), a writeback burst
+/// (commits waiting behind the kernel's flush of dirty pages), or none of them (queueing on the shared cores). A growing thread count would point at a starved thread pool.
 /// </summary>
 internal sealed class TailWindows : IDisposable
 {
@@ -18,13 +19,16 @@ internal sealed class TailWindows : IDisposable
     /// <summary>Pages under writeback, in MB, from which a window counts as a writeback burst: commits wait behind it.</summary>
     private const long BurstMb = 16;
 
+    /// <summary>The share of a window's core time stolen by the hypervisor from which the window counts as stolen.</summary>
+    private const double StealShare = 0.10;
+
     private readonly long _start;
     private readonly Timer _timer;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Sample> _samples = [];
     private int _ticks;
 
-    private readonly record struct Sample(int Collections, long Queued, int Threads, bool Autovacuum, long WritebackMb);
+    private readonly record struct Sample(int Collections, long Queued, int Threads, bool Autovacuum, long WritebackMb, long StealTicks);
 
     public TailWindows(long start)
     {
@@ -37,14 +41,15 @@ internal sealed class TailWindows : IDisposable
         var window = (int)(Stopwatch.GetElapsedTime(_start).TotalSeconds / Width);
         // The machine's side is read every 100 ms: a scan of /proc costs more than the runtime's counters.
         var machine = Interlocked.Increment(ref _ticks) % 2 == 0;
-        var autovacuum = machine && PostgresActivity.AutovacuumRunning();
-        var writeback = machine ? PostgresActivity.WritebackMb() : 0;
-        var now = new Sample(GC.CollectionCount(0), ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount, autovacuum, writeback);
+        var autovacuum = machine && MachineActivity.AutovacuumRunning();
+        var writeback = machine ? MachineActivity.WritebackMb() : 0;
+        var steal = MachineActivity.StealTicks();
+        var now = new Sample(GC.CollectionCount(0), ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount, autovacuum, writeback, steal);
         lock (_gate)
         {
             _samples[window] = _samples.TryGetValue(window, out var seen)
                 ? new(now.Collections, Math.Max(seen.Queued, now.Queued), Math.Max(seen.Threads, now.Threads),
-                    seen.Autovacuum || now.Autovacuum, Math.Max(seen.WritebackMb, now.WritebackMb))
+                    seen.Autovacuum || now.Autovacuum, Math.Max(seen.WritebackMb, now.WritebackMb), now.StealTicks)
                 : now;
         }
     }
@@ -61,8 +66,12 @@ internal sealed class TailWindows : IDisposable
         // A request sent in a window may wait for what happens in the next one: both are looked at.
         bool Saw(int w, Func<Sample, bool> what) =>
             samples.TryGetValue(w, out var s) && what(s) || samples.TryGetValue(w + 1, out var n) && what(n);
+        // The steal ticks of a window: the counter's last reading in it less the last in the window before.
+        long StealIn(int w) => samples.TryGetValue(w, out var now) && samples.TryGetValue(w - 1, out var before) ? now.StealTicks - before.StealTicks : 0;
+        var stealFrom = StealShare * Width * MachineActivity.TicksPerSecond * Environment.ProcessorCount;
         string Cause(int w) =>
             Collected(w) ? "GC"
+            : StealIn(w) >= stealFrom || StealIn(w + 1) >= stealFrom ? "stolen"
             : Saw(w, s => s.Autovacuum) ? "autovacuum"
             : Saw(w, s => s.WritebackMb >= BurstMb) ? "writeback"
             : "none";
@@ -74,10 +83,11 @@ internal sealed class TailWindows : IDisposable
         var queued = samples.Count == 0 ? 0 : samples.Values.Max(s => s.Queued);
         var vacuuming = samples.Values.Count(s => s.Autovacuum);
         var bursts = samples.Values.Count(s => s.WritebackMb >= BurstMb);
+        var stolen = samples.Keys.Count(w => StealIn(w) >= stealFrom);
         return string.Create(CultureInfo.InvariantCulture,
             $"{slow.Sum(g => g.Count()):N0} requests over {slowMs:0} ms in {slow.Count} of {(int)Math.Ceiling(sentAt.Max() / Width)} half-seconds; " +
             $"those half-seconds by what they saw: {(slow.Count == 0 ? "-" : string.Join(", ", causes))}; worst: {string.Join("; ", worst)}; " +
-            $"autovacuum running in {vacuuming} half-seconds, writeback bursts (≥ {BurstMb} MB) in {bursts}, " +
+            $"time stolen by the hypervisor in {stolen} half-seconds, autovacuum running in {vacuuming}, writeback bursts (≥ {BurstMb} MB) in {bursts}, " +
             $"most under writeback {(samples.Count == 0 ? 0 : samples.Values.Max(s => s.WritebackMb))} MB; thread pool: at most {threads} threads, {queued:N0} items queued");
     }
 
@@ -86,8 +96,30 @@ internal sealed class TailWindows : IDisposable
 
 /// <summary>What the machine's PostgreSQL and kernel are doing besides serving statements, read from <c>/proc</c> (Linux;
 /// elsewhere nothing is seen).</summary>
-internal static class PostgresActivity
+internal static class MachineActivity
 {
+    /// <summary>USER_HZ, the unit of <c>/proc/stat</c>'s times: 100 on every Linux the bench runs on.</summary>
+    public const double TicksPerSecond = 100;
+
+    /// <summary>The time the hypervisor has run something else while this machine's virtual cores had work, summed over
+    /// its cores, in <see cref="TicksPerSecond"/> (the <c>steal</c> column of <c>/proc/stat</c>'s <c>cpu</c> line; 0
+    /// where it cannot be read).</summary>
+    public static long StealTicks()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        try
+        {
+            using var reader = new StreamReader("/proc/stat");
+            // cpu user nice system idle iowait irq softirq steal guest guest_nice
+            var fields = reader.ReadLine()?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields is { Length: > 8 } && fields[0] == "cpu" ? long.Parse(fields[8], CultureInfo.InvariantCulture) : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Whether a PostgreSQL autovacuum worker process is running on this machine.</summary>
     public static bool AutovacuumRunning()
     {
