@@ -5,7 +5,9 @@ namespace SmartRules.LoadBench;
 
 /// <summary>
 /// What a phase cost the bench process (the silo and its HTTP client) per line: CPU time, managed allocations and GC
-/// pauses, and the time the JIT compiler took (a silo's first minute compiles, and recompiles its hot methods at tier 1:
+/// pauses, and the time the JIT compiler took — wall time from the start to the end of each compilation, as the runtime
+/// counts it (<see cref="System.Runtime.JitInfo.GetCompilationTime"/>), so on a busy machine it includes the compiling
+/// thread's time off the cores: CPU samples of an import put the compiler at about a third of the printed figure (a silo's first minute compiles, and recompiles its hot methods at tier 1:
 /// part of a short phase's cost that a silo running for hours no longer pays). On a shared machine these move far less with the neighbours' load than lines/s do, so an A/B of two builds
 /// reads them first.
 /// </summary>
@@ -55,7 +57,7 @@ public sealed class ProcessCost
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - _jitted;
         var database = DatabaseCpu.PerUnit(_database, lines);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{cpu:N0} µs CPU (JIT {jit:N0} µs: {jitted:N0} methods compiled; in the kernel {kernel:N0} µs, {faults:N1} page faults), {allocated:N1} KB allocated, GC paused {100 * paused / seconds:0.0} % of the phase{meanPause}, collections gen0/1/2 {gcs} (all: gen1 and gen2 counted in gen0 too); PostgreSQL {database}");
+            $"{cpu:N0} µs CPU (JIT {jit:N0} µs of wall time: {jitted:N0} methods compiled; in the kernel {kernel:N0} µs, {faults:N1} page faults), {allocated:N1} KB allocated, GC paused {100 * paused / seconds:0.0} % of the phase{meanPause}, collections gen0/1/2 {gcs} (all: gen1 and gen2 counted in gen0 too); PostgreSQL {database}");
     }
 
     /// <summary>The process's minor page faults so far (Linux; 0 elsewhere): the kernel handing it memory it has not touched
