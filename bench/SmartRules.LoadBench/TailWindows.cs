@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
+using SmartRules.Grains.Telemetry;
 
 namespace SmartRules.LoadBench;
 
@@ -9,7 +11,8 @@ namespace SmartRules.LoadBench;
 /// machine (Linux), whether an autovacuum worker was running and how much the kernel was writing back to disk. Each window
 /// with slow requests is put down to the first of these it saw: a collection (the GC's pause), time stolen by the
 /// hypervisor (the machine's virtual cores not running at all: at least <see cref="StealShare"/> of the window's core time
-/// in <c>/proc/stat</c>'s steal), an autovacuum (a core taken from a machine already ~80 % busy), a writeback burst
+/// in <c>/proc/stat</c>'s steal), a slow commit (one of the silo's group-commit batches, round trip and commit, taking at
+/// least <see cref="SlowCommitMs"/>, read from its <c>smartrules.store.batch_duration</c> histogram), an autovacuum (a core taken from a machine already ~80 % busy), a writeback burst
 /// (commits waiting behind the kernel's flush of dirty pages), or none of them (queueing on the shared cores). A growing thread count would point at a starved thread pool.
 /// </summary>
 internal sealed class TailWindows : IDisposable
@@ -22,10 +25,16 @@ internal sealed class TailWindows : IDisposable
     /// <summary>The share of a window's core time stolen by the hypervisor from which the window counts as stolen.</summary>
     private const double StealShare = 0.10;
 
+    /// <summary>A group-commit batch at least this slow makes its window one of slow commits.</summary>
+    private const double SlowCommitMs = 100;
+
     private readonly long _start;
     private readonly Timer _timer;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Sample> _samples = [];
+    // The slowest group-commit batch that ended in each window, in ms.
+    private readonly Dictionary<int, double> _slowestCommit = [];
+    private readonly MeterListener _commits = new();
     private int _ticks;
 
     private readonly record struct Sample(int Collections, long Queued, int Threads, bool Autovacuum, long WritebackMb, long StealTicks);
@@ -34,6 +43,16 @@ internal sealed class TailWindows : IDisposable
     {
         _start = start;
         _timer = new Timer(_ => Take(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+        _commits.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == SmartRulesMetrics.WriteBatchDurationName) listener.EnableMeasurementEvents(instrument);
+        };
+        _commits.SetMeasurementEventCallback<double>((_, milliseconds, _, _) =>
+        {
+            var window = (int)(Stopwatch.GetElapsedTime(_start).TotalSeconds / Width);
+            lock (_gate) _slowestCommit[window] = Math.Max(milliseconds, _slowestCommit.GetValueOrDefault(window));
+        });
+        _commits.Start();
     }
 
     private void Take()
@@ -59,7 +78,14 @@ internal sealed class TailWindows : IDisposable
     public string Describe(double[] sentAt, double[] latencies, double slowMs)
     {
         Dictionary<int, Sample> samples;
-        lock (_gate) samples = new(_samples);
+        Dictionary<int, double> commits;
+        lock (_gate)
+        {
+            samples = new(_samples);
+            commits = new(_slowestCommit);
+        }
+
+        double SlowestCommit(int w) => Math.Max(commits.GetValueOrDefault(w), commits.GetValueOrDefault(w + 1));
         var slow = Enumerable.Range(0, sentAt.Length).Where(i => latencies[i] > slowMs).GroupBy(i => (int)(sentAt[i] / Width)).ToList();
         bool Collected(int w) => samples.TryGetValue(w, out var now) && samples.TryGetValue(w - 1, out var before) && now.Collections > before.Collections
             || samples.TryGetValue(w + 1, out var next) && samples.TryGetValue(w, out var here) && next.Collections > here.Collections;
@@ -72,13 +98,14 @@ internal sealed class TailWindows : IDisposable
         string Cause(int w) =>
             Collected(w) ? "GC"
             : StealIn(w) >= stealFrom || StealIn(w + 1) >= stealFrom ? "stolen"
+            : SlowestCommit(w) >= SlowCommitMs ? "slow commit"
             : Saw(w, s => s.Autovacuum) ? "autovacuum"
             : Saw(w, s => s.WritebackMb >= BurstMb) ? "writeback"
             : "none";
         var causes = slow.GroupBy(g => Cause(g.Key)).OrderByDescending(c => c.Sum(g => g.Count()))
             .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Count()} ({c.Sum(g => g.Count()):N0} requests)"));
         var worst = slow.OrderByDescending(g => g.Count()).Take(3)
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key * Width:0.0} s: {g.Count()} slow, max {g.Max(i => latencies[i]):0} ms, {Cause(g.Key)}"));
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key * Width:0.0} s: {g.Count()} slow, max {g.Max(i => latencies[i]):0} ms, {Cause(g.Key)}, slowest commit {SlowestCommit(g.Key):0} ms"));
         var threads = samples.Count == 0 ? 0 : samples.Values.Max(s => s.Threads);
         var queued = samples.Count == 0 ? 0 : samples.Values.Max(s => s.Queued);
         var vacuuming = samples.Values.Count(s => s.Autovacuum);
@@ -87,11 +114,15 @@ internal sealed class TailWindows : IDisposable
         return string.Create(CultureInfo.InvariantCulture,
             $"{slow.Sum(g => g.Count()):N0} requests over {slowMs:0} ms in {slow.Count} of {(int)Math.Ceiling(sentAt.Max() / Width)} half-seconds; " +
             $"those half-seconds by what they saw: {(slow.Count == 0 ? "-" : string.Join(", ", causes))}; worst: {string.Join("; ", worst)}; " +
-            $"time stolen by the hypervisor in {stolen} half-seconds, autovacuum running in {vacuuming}, writeback bursts (≥ {BurstMb} MB) in {bursts}, " +
+            $"commits of {SlowCommitMs:0} ms or more in {commits.Values.Count(c => c >= SlowCommitMs)} half-seconds (the slowest {(commits.Count == 0 ? 0 : commits.Values.Max()):0} ms), time stolen by the hypervisor in {stolen}, autovacuum running in {vacuuming}, writeback bursts (≥ {BurstMb} MB) in {bursts}, " +
             $"most under writeback {(samples.Count == 0 ? 0 : samples.Values.Max(s => s.WritebackMb))} MB; thread pool: at most {threads} threads, {queued:N0} items queued");
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        _timer.Dispose();
+        _commits.Dispose();
+    }
 }
 
 /// <summary>What the machine's PostgreSQL and kernel are doing besides serving statements, read from <c>/proc</c> (Linux;

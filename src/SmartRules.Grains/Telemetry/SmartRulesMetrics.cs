@@ -35,8 +35,11 @@ public static class SmartRulesMetrics
     private static readonly Histogram<int> WriteBatchSize = Meter.CreateHistogram<int>(
         "smartrules.store.batch_size", "{write}", "Customer writes committed per group-commit batch.");
 
+    /// <summary>The name of <see cref="WriteBatch"/>'s duration histogram (the load benchmark listens to it).</summary>
+    public const string WriteBatchDurationName = "smartrules.store.batch_duration";
+
     private static readonly Histogram<double> WriteBatchDuration = Meter.CreateHistogram<double>(
-        "smartrules.store.batch_duration", "ms", "Duration of one group-commit batch, round trip and commit.");
+        WriteBatchDurationName, "ms", "Duration of one group-commit batch, round trip and commit.");
 
     /// <summary>The name of <see cref="IngestedLine"/>'s histogram (the load benchmark listens to it).</summary>
     public const string IngestionLineDurationName = "smartrules.ingestion.line_duration";
