@@ -65,9 +65,8 @@ public sealed class ProcessCost
     private static long MinorFaults()
     {
         if (!OperatingSystem.IsLinux()) return 0;
-        var stat = File.ReadAllText("/proc/self/stat");
-        // After the command's closing parenthesis: state ppid pgrp session tty_nr tpgid flags minflt ...
-        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
+        var (_, fields) = ProcFiles.StatFields(ProcFiles.ReadText("/proc/self/stat"));
+        return long.Parse(fields[7], CultureInfo.InvariantCulture); // state ppid pgrp session tty_nr tpgid flags minflt
     }
 }
 
@@ -85,11 +84,8 @@ public static class DatabaseCpu
         var found = false;
         foreach (var stat in ProcFiles.Read("stat"))
         {
-            // pid (comm) state ppid ... : comm may hold spaces, so the fields are counted after its closing parenthesis.
-            var open = stat.IndexOf('(');
-            var close = stat.LastIndexOf(')');
-            if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
-            var fields = stat[(close + 2)..].Split(' ');
+            var (command, fields) = ProcFiles.StatFields(stat);
+            if (command != "postgres") continue;
             ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
             found = true;
         }
@@ -112,12 +108,32 @@ internal static class ProcFiles
     /// cut, which no reader here minds).</summary>
     private const int MostBytes = 4096;
 
-    /// <remarks>Each file is read into one buffer for the whole scan, and only its text is allocated: the paced phase scans
-    /// every process ten times a second, and <see cref="File.ReadAllText(string)"/>'s reader and buffers per file were 6 %
-    /// of that phase's allocations, collections the bench caused in the latencies it measures.</remarks>
+    // One buffer per thread (the tail's timer may run on any): only a file's text is allocated.
+    [ThreadStatic]
+    private static byte[]? t_buffer;
+
+    /// <summary>The text of one <c>/proc</c> file, at most <see cref="MostBytes"/> of it.</summary>
+    /// <remarks>Read into a buffer kept for the thread: the paced phase scans every process ten times a second, and
+    /// <see cref="File.ReadAllText(string)"/>'s reader and buffers per file were 6 % of that phase's allocations,
+    /// collections the bench caused in the latencies it measures.</remarks>
+    public static string ReadText(string path)
+    {
+        var buffer = t_buffer ??= new byte[MostBytes];
+        using var handle = File.OpenHandle(path);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, RandomAccess.Read(handle, buffer, 0));
+    }
+
+    /// <summary>A <c>stat</c> file's command and the fields after it (state, ppid, …): the command may hold spaces, so the
+    /// fields are counted after its closing parenthesis. An empty command when the text is not a <c>stat</c> line.</summary>
+    public static (string Command, string[] Fields) StatFields(string stat)
+    {
+        var open = stat.IndexOf('(');
+        var close = stat.LastIndexOf(')');
+        return open < 0 || close < open || close + 2 > stat.Length ? ("", []) : (stat[(open + 1)..close], stat[(close + 2)..].Split(' '));
+    }
+
     public static IEnumerable<string> Read(string file)
     {
-        var buffer = new byte[MostBytes];
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             var name = Path.GetFileName(directory);
@@ -125,8 +141,7 @@ internal static class ProcFiles
             string text;
             try
             {
-                using var handle = File.OpenHandle(Path.Combine(directory, file));
-                text = System.Text.Encoding.UTF8.GetString(buffer, 0, RandomAccess.Read(handle, buffer, 0));
+                text = ReadText(Path.Combine(directory, file));
             }
             catch (IOException)
             {

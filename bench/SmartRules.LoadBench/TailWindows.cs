@@ -12,8 +12,9 @@ namespace SmartRules.LoadBench;
 /// with slow requests is put down to the first of these it saw: a collection (the GC's pause), time stolen by the
 /// hypervisor (the machine's virtual cores not running at all: at least <see cref="StealShare"/> of the window's core time
 /// in <c>/proc/stat</c>'s steal), a slow commit (one of the silo's group-commit batches, round trip and commit, taking at
-/// least <see cref="SlowCommitMs"/>, read from its <c>smartrules.store.batch_duration</c> histogram), an autovacuum (a core taken from a machine already ~80 % busy), a writeback burst
-/// (commits waiting behind the kernel's flush of dirty pages), or none of them (queueing on the shared cores). A growing thread count would point at a starved thread pool.
+/// least <see cref="SlowCommitMs"/>, read from its <c>smartrules.store.batch_duration</c> histogram), an autovacuum (a
+/// core taken from a machine already ~80 % busy), a writeback burst (commits waiting behind the kernel's flush of dirty
+/// pages), or none of them (queueing on the shared cores). A growing thread count would point at a starved thread pool.
 /// </summary>
 internal sealed class TailWindows : IDisposable
 {
