@@ -39,11 +39,14 @@ public sealed class ProcessCost
 
     public static ProcessCost Start() => new();
 
+    /// <summary>The process's CPU time a line, in µs, as the last <see cref="Stop"/> computed it.</summary>
+    public double CpuPerLine { get; private set; }
+
     /// <summary>The cost since <see cref="Start"/>, per line, as one printable line.</summary>
     public string Stop(int lines, double seconds)
     {
         using var process = Process.GetCurrentProcess();
-        var cpu = (process.TotalProcessorTime - _cpu).TotalMicroseconds / lines;
+        var cpu = CpuPerLine = (process.TotalProcessorTime - _cpu).TotalMicroseconds / lines;
         var kernel = (process.PrivilegedProcessorTime - _kernel).TotalMicroseconds / lines;
         var faults = (MinorFaults() - _faults) / (double)lines;
         var allocated = (GC.GetTotalAllocatedBytes() - _allocated) / 1024.0 / lines;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SmartRules.Grains.Telemetry;
 
@@ -90,6 +91,14 @@ internal static class WorkloadBench
             results.Add(result);
         }
 
+        // The grain floor after the phases, so that its empty grains do not sit in the heap the phases collect; it meets
+        // the customer grains the phases left, as a running silo would. As many activations as the import's lines; five
+        // times a phase's updates in calls, which are fast enough that a phase of one collection would be mostly that
+        // collection.
+        var grainFloor = await GrainFloor.MeasureAsync(server.App.Services.GetRequiredService<IGrainFactory>(), customers, 5 * updates, seed);
+        Console.WriteLine($"grain floor: {grainFloor.Activations:N0} activations/s, {grainFloor.Calls:N0} calls/s to active grains (an empty grain, direct calls, {GrainFloor.InFlight:N0} in flight; no HTTP, rules or database)");
+        Console.WriteLine($"  activation cost: {grainFloor.ActivationCost}");
+        Console.WriteLine($"  call cost: {grainFloor.CallCost}");
         var floorAfter = await FloorAsync(connectionString, customers, updates, seed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"floor after the phases: {floorAfter.Inserts:N0} inserts/s, {floorAfter.Upserts:N0} upserts/s ({Moved(floor.Inserts, floorAfter.Inserts)} and {Moved(floor.Upserts, floorAfter.Upserts)} from the first)"));
@@ -104,6 +113,28 @@ internal static class WorkloadBench
             var floorText = before is { } f && after is { } a ? $"{f:N0} / {a:N0} {r.FloorKind}/s" : "-";
             var ratio = before is { } g && after is { } h ? string.Create(CultureInfo.InvariantCulture, $"{r.Rate / g:0.00} / {r.Rate / h:0.00}") : "-";
             Console.WriteLine($"| {r.Name} | {r.Rate:N0} | {floorText} | {ratio} | {r.RequestP50:0} / {r.RequestP99:0} | {r.LineP50:0.0} / {r.LineP99:0.0} | {r.Firings:N0} | {r.AuditRows:N0} | {r.Excluded:N0} |");
+        }
+
+        Console.WriteLine();
+        foreach (var line in GrainFloorLines(results, grainFloor, floor, floorAfter)) Console.WriteLine(line);
+    }
+
+    /// <summary>
+    /// Each workload beside the grain floor (an import line activates a customer grain, an update calls an active one), and
+    /// the rate each ratio goal asks for (0.25 of the insert floor, 0.35 of the upsert floor; the lower of the run's two
+    /// floors) as a share of the grain floor: a goal above 1.00 of it asks for more lines than the silo could activate or
+    /// call with nothing else to do.
+    /// </summary>
+    private static IEnumerable<string> GrainFloorLines(List<PhaseResult> results, GrainFloor.Result grains, (double Inserts, double Upserts) floor, (double Inserts, double Upserts) floorAfter)
+    {
+        foreach (var r in results.Where(r => r.FloorKind is not null && !r.Name.StartsWith("warm-up", StringComparison.Ordinal)))
+        {
+            var (grainRate, grainCpu, what, goal, database) = r.FloorKind == "inserts"
+                ? (grains.Activations, grains.ActivationCpu, "activations", 0.25, Math.Min(floor.Inserts, floorAfter.Inserts))
+                : (grains.Calls, grains.CallCpu, "calls", 0.35, Math.Min(floor.Upserts, floorAfter.Upserts));
+            var goalRate = goal * database;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name}: {r.Rate / grainRate:0.00} of the grain floor's {what} ({grainRate:N0}/s). The goal of {goal:0.00} of the {r.FloorKind} floor, {goalRate:N0}/s, is {goalRate / grainRate:0.00} of it and leaves {Environment.ProcessorCount * 1e6 / goalRate:N0} µs of CPU a line for the silo, its client and PostgreSQL together, of which the empty grain's {what[..^1]} takes {grainCpu:N0} µs");
         }
     }
 

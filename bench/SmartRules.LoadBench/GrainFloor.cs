@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using SmartRules.Contracts.Customers;
+
+namespace SmartRules.LoadBench;
+
+/// <summary>A grain that does nothing: what Orleans alone costs a call (<see cref="GrainFloor"/>).</summary>
+public interface IProbeGrain : IGrainWithStringKey
+{
+    Task<int> TouchAsync(int value);
+}
+
+/// <summary>No state, no storage, no services: its activation and its calls are Orleans' work only.</summary>
+public sealed class ProbeGrain : Grain, IProbeGrain
+{
+    public Task<int> TouchAsync(int value) => Task.FromResult(value);
+}
+
+/// <summary>
+/// The grain floor of a run: the same silo activating empty grains (<see cref="ProbeGrain"/>) and calling them once
+/// active, through direct grain calls with as many in flight as the workloads' requests allow (8 requests of up to
+/// 256 lines each), keys shaped like customers' and references made as the ingestion makes them. It is the rate the
+/// silo's Orleans machinery alone allows on this machine in this run — placement, the grain directory, the activation's
+/// lifecycle and working set, messaging and the GC's share of them — with no HTTP, no JSON, no rules and no database, so
+/// every workload's rate is bounded by it: an import line activates one customer grain, an update calls one.
+/// </summary>
+internal static class GrainFloor
+{
+    /// <summary>The lines the ingestion has in flight at once in the workloads: 8 requests of up to 256 lines.</summary>
+    public const int InFlight = 8 * 256;
+
+    /// <summary>Rates per second; the costs as <see cref="ProcessCost.Stop"/> prints them, and their CPU in µs.</summary>
+    public sealed record Result(double Activations, string ActivationCost, double ActivationCpu, double Calls, string CallCost, double CallCpu);
+
+    public static async Task<Result> MeasureAsync(IGrainFactory grains, int grainCount, int callCount, int seed)
+    {
+        var (type, interfaceType) = Types(grains);
+        var keys = Enumerable.Range(0, grainCount).Select(i => CustomerKey.Format("probe", "c" + i.ToString("D7", CultureInfo.InvariantCulture))).ToArray();
+        IProbeGrain Probe(string key) => (IProbeGrain)grains.GetGrain(GrainId.Create(type, key), interfaceType);
+
+        var (activations, activationCost, activationCpu) = await DriveAsync(grainCount, i => Probe(keys[i]).TouchAsync(i));
+        var random = new Random(seed);
+        var targets = Enumerable.Range(0, callCount).Select(_ => keys[random.Next(grainCount)]).ToArray();
+        var (calls, callCost, callCpu) = await DriveAsync(callCount, i => Probe(targets[i]).TouchAsync(i));
+        return new Result(activations, activationCost, activationCpu, calls, callCost, callCpu);
+    }
+
+    /// <summary>The grain type and interface type of the probe, read once (as <see cref="CustomerGrains.GetCustomer"/> does).</summary>
+    private static (GrainType Type, GrainInterfaceType Interface) Types(IGrainFactory grains)
+    {
+        var reference = (GrainReference)grains.GetGrain<IProbeGrain>("probe/types");
+        return (reference.GrainId.Type, reference.InterfaceType);
+    }
+
+    private static async Task<(double Rate, string Cost, double Cpu)> DriveAsync(int count, Func<int, Task<int>> call)
+    {
+        var next = -1;
+        var cost = ProcessCost.Start();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, InFlight).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                if (await call(i) != i) throw new InvalidOperationException($"probe call {i} answered another value");
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var spent = cost.Stop(count, seconds);
+        return (count / seconds, spent, cost.CpuPerLine);
+    }
+}
