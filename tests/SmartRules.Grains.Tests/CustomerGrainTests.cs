@@ -3,6 +3,7 @@ using SmartRules.Contracts;
 using SmartRules.Contracts.Customers;
 using SmartRules.Contracts.Rules;
 using SmartRules.Contracts.Tenants;
+using SmartRules.Grains.Customers;
 using SmartRules.Grains.Tests.Infrastructure;
 using static SmartRules.Grains.Tests.Infrastructure.RuleBuilders;
 
@@ -125,6 +126,85 @@ public sealed class CustomerGrainTests(ClusterFixture fixture) : IClassFixture<C
         Assert.Equal(CustomerUpdateStatus.Stale, (await grain.ApplyAsync(Outstanding(5m, sequence: 2))).Status);
         Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
             "select count(*) from customer_audit where tenant_id = @t and customer_id = 'noop'", ("t", tenant)));
+    }
+
+    /// <summary>Makes every silo's odds favour writing a tenant's creations without a read, as an import does.</summary>
+    private void FavourCreations(string tenant)
+    {
+        foreach (var odds in fixture.OnEverySilo<NewCustomerOdds>())
+        {
+            for (var i = 0; i < 5; i++) odds.Observe(tenant, FirstLoad.ReadNew);
+            Assert.True(odds.FavourCreation(tenant));
+        }
+    }
+
+    private long FirstLoads(string tenant, FirstLoad how) => fixture.OnEverySilo<NewCustomerOdds>().Sum(odds => odds.Count(tenant, how));
+
+    [Fact]
+    public async Task A_creation_written_without_a_read_that_finds_the_customer_stored_applies_the_update_to_what_is_stored()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await fixture.Grains.GetGrain<IRuleSetGrain>(TenantKey.Of(tenant)).CreateAsync(Rule("big", OutstandingExceeds(5000), Workflow("collections")), active: true);
+        var grain = Customer(tenant, "known");
+        Assert.Equal(CustomerUpdateStatus.Created, (await grain.ApplyAsync(Outstanding(100m, sequence: 1, name: "Acme"))).Status);
+        await fixture.Cluster.DeactivateAsync(grain);
+        FavourCreations(tenant);
+        var foundBefore = FirstLoads(tenant, FirstLoad.CreationFoundRow);
+
+        // As a new customer this update would be a creation that fires the rule; as the stored one it is an update.
+        var updated = await grain.ApplyAsync(Outstanding(7000m, sequence: 2));
+
+        Assert.Equal(foundBefore + 1, FirstLoads(tenant, FirstLoad.CreationFoundRow));
+        Assert.Equal(CustomerUpdateStatus.Updated, updated.Status);
+        Assert.Equal(2, updated.Customer!.Version);
+        Assert.Equal("Acme", updated.Customer.Name);
+        Assert.Equal(7000m, updated.Customer.OutstandingAmount);
+        Assert.Equal("collections", updated.Customer.Workflow);
+        Assert.Equal(2L, await fixture.Database.ScalarAsync<long>(
+            "select version from customers where tenant_id = @t and customer_id = 'known'", ("t", tenant)));
+        // The creation's entry and the update's with its rule's; the attempted creation left nothing (its note would say so).
+        Assert.Equal("update:customer created,update:,ruleFired:", await fixture.Database.ScalarAsync<string>(
+            "select string_agg(kind || ':' || coalesce(note, ''), ',' order by entry_id) from customer_audit where tenant_id = @t and customer_id = 'known' and kind <> 'ruleSkipped'", ("t", tenant)));
+
+        // A stale update is told so, not created again.
+        await fixture.Cluster.DeactivateAsync(grain);
+        FavourCreations(tenant);
+        var stale = await grain.ApplyAsync(Outstanding(1m, sequence: 2, name: "Other"));
+        Assert.Equal(CustomerUpdateStatus.Stale, stale.Status);
+        Assert.Equal("Acme", stale.Customer!.Name);
+        Assert.Equal(foundBefore + 2, FirstLoads(tenant, FirstLoad.CreationFoundRow));
+        Assert.Equal(2L, await fixture.Database.ScalarAsync<long>(
+            "select version from customers where tenant_id = @t and customer_id = 'known'", ("t", tenant)));
+    }
+
+    [Fact]
+    public async Task New_customers_are_created_without_a_read_once_they_prevail_and_read_first_once_stored_ones_do()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            var created = await Customer(tenant, $"n{i}").ApplyAsync(Outstanding(10m * i, name: $"New {i}"));
+            Assert.Equal(CustomerUpdateStatus.Created, created.Status);
+            Assert.Equal(1, created.Customer!.Version);
+        }
+
+        // The first activations read and find nothing; once that prevails on a silo, its creations skip the read.
+        Assert.Equal(20, FirstLoads(tenant, FirstLoad.ReadNew) + FirstLoads(tenant, FirstLoad.CreatedWithoutRead));
+        Assert.True(FirstLoads(tenant, FirstLoad.CreatedWithoutRead) >= 20 - 2 * 1, "each silo reads once before its odds turn");
+        Assert.Equal(20L, await fixture.Database.ScalarAsync<long>("select count(*) from customers where tenant_id = @t and version = 1", ("t", tenant)));
+
+        // Updates to those customers on a restarted silo (no grain active): the guesses that find rows turn the odds back.
+        foreach (var i in Enumerable.Range(0, 20)) await fixture.Cluster.DeactivateAsync(Customer(tenant, $"n{i}"));
+        for (var i = 0; i < 20; i++)
+        {
+            var updated = await Customer(tenant, $"n{i}").ApplyAsync(Outstanding(5000m + i));
+            Assert.Equal(CustomerUpdateStatus.Updated, updated.Status);
+            Assert.Equal($"New {i}", updated.Customer!.Name);
+        }
+
+        Assert.True(FirstLoads(tenant, FirstLoad.ReadStored) > 0, "once stored customers prevail, grains read first");
+        Assert.Equal(20, FirstLoads(tenant, FirstLoad.ReadStored) + FirstLoads(tenant, FirstLoad.CreationFoundRow));
+        Assert.Equal(20L, await fixture.Database.ScalarAsync<long>("select count(*) from customers where tenant_id = @t and version = 2", ("t", tenant)));
     }
 
     [Fact]

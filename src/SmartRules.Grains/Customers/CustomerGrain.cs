@@ -35,6 +35,7 @@ public sealed class CustomerGrain(
     AuditStore audit,
     StringPool pool,
     BackfillPlanCache plans,
+    NewCustomerOdds odds,
     TimeProvider time) : Grain, ICustomerGrain
 {
     /// <summary>How many entries <see cref="GetRecentAuditAsync"/> returns.</summary>
@@ -48,7 +49,7 @@ public sealed class CustomerGrain(
     internal const string StateName = "customer";
 
     /// <summary>
-    /// The state, read when the grain activates and written by <see cref="WriteStateAsync"/> through the grain storage
+    /// The state, read by <see cref="LoadAsync"/> when a call first needs it and written by <see cref="WriteStateAsync"/> through the grain storage
     /// registered as <see cref="GrainStorageNames.Customers"/> — ours (the group commit), or any other provider, such as the
     /// stock ADO.NET one the load bench compares with. Called directly rather than through Orleans' <c>IPersistentState</c>
     /// facet: its bridge added two async layers to every write (a state machine and a continuation each) and, to every
@@ -56,14 +57,27 @@ public sealed class CustomerGrain(
     /// </summary>
     private readonly GrainState<CustomerState> _stored = new(new CustomerState());
 
-    /// <summary>Never null: set here, and put back by <see cref="OnActivateAsync"/> if a provider's read left none.</summary>
+    /// <summary>Never null: set here, and put back by <see cref="LoadAsync"/> if a provider's read left none.</summary>
     private CustomerState State => _stored.State!;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Whether <see cref="State"/> holds what is stored: read, or written, since the grain activated.</summary>
+    private bool _loaded;
+
+    /// <summary>Set when a creation written without a read found the customer's row (counted once the row is read).</summary>
+    private bool _creationFoundRow;
+
+    /// <summary>
+    /// The state is read when a call first needs it, not when the grain activates: an update that activates the grain of
+    /// a customer that is most likely new (an import, <see cref="NewCustomerOdds"/>) is written as a creation without
+    /// the read that would find nothing (<see cref="ApplyAsync(CustomerUpdateCommand, bool)"/>).
+    /// </summary>
+    private async ValueTask LoadAsync()
     {
+        if (_loaded) return;
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
         // A provider that found nothing may leave no state object (ours fills the one it is given).
         _stored.State ??= new CustomerState();
+        _loaded = true;
     }
 
     private Task WriteStateAsync() => storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
@@ -72,9 +86,40 @@ public sealed class CustomerGrain(
 
     public Task<CustomerUpdateResult> IngestAsync(CustomerUpdateCommand update) => ApplyAsync(update, withCustomer: false);
 
+    /// <summary>
+    /// Applies an update. On a grain that has not read its state yet, while the tenant's recent activations were mostly new
+    /// customers, the update is first applied as to a new customer (the state as it is before any read: the contract's
+    /// new-customer default) and written as a creation, an insert that fails if the customer has a row after all; only a
+    /// creation so written is answered. Otherwise — a row exists, or the update would not create the customer (refused,
+    /// or changing nothing) — nothing was written, the state is put back, and the update is applied again to the state
+    /// read from the store, as it always is when the odds favour reading first.
+    /// </summary>
     private async Task<CustomerUpdateResult> ApplyAsync(CustomerUpdateCommand update, bool withCustomer)
     {
         ArgumentNullException.ThrowIfNull(update);
+        if (!_loaded)
+        {
+            var tenantId = Key.TenantId;
+            if (odds.FavourCreation(tenantId) && await ApplyLoadedAsync(update, withCustomer, creating: true) is { } created)
+            {
+                odds.Observe(tenantId, FirstLoad.CreatedWithoutRead);
+                return created;
+            }
+
+            await LoadAsync();
+            odds.Observe(tenantId, _creationFoundRow ? FirstLoad.CreationFoundRow : State.Customer is null ? FirstLoad.ReadNew : FirstLoad.ReadStored);
+        }
+
+        return (await ApplyLoadedAsync(update, withCustomer, creating: false))!;
+    }
+
+    /// <summary>
+    /// Applies an update to <see cref="State"/>. <paramref name="creating"/>: the state was not read, so only a creation
+    /// that its write finds no row for is answered; anything else answers <c>null</c> with the state as it was and nothing
+    /// written or counted.
+    /// </summary>
+    private async Task<CustomerUpdateResult?> ApplyLoadedAsync(CustomerUpdateCommand update, bool withCustomer, bool creating)
+    {
         var (tenantId, customerId) = Key;
         var current = State;
 
@@ -98,11 +143,13 @@ public sealed class CustomerGrain(
         foreach (var problem in checkProblems) problems.Add(problem.ToContract());
         if (problems.Count > 0)
         {
+            if (creating) return null;
             SmartRulesMetrics.Update("rejected");
             return new CustomerUpdateResult(CustomerUpdateStatus.Invalid, withCustomer ? current.Customer?.ToView(current.Version) : null, [], problems);
         }
 
         var outcome = CustomerProcessor.Apply(current.Customer, customerId, domainUpdate, tenant.Rules, tenant.Directory, tenant.RatingSource);
+        if (creating && outcome.Status != ChangeStatus.Created) return null;
         var saved = current.Save();
         try
         {
@@ -111,11 +158,20 @@ public sealed class CustomerGrain(
             // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
             if (outcome.Changed || current.LastSequence != saved.LastSequence) await WriteStateAsync();
         }
+        catch (InconsistentStateException) when (creating)
+        {
+            // The customer has a row: nothing was written (the insert found it), and the update is applied to what is read.
+            current.Restore(saved);
+            _creationFoundRow = true;
+            return null;
+        }
         catch
         {
             Unwritten(current, saved);
             throw;
         }
+
+        _loaded = true;
 
         if (!outcome.Changed)
         {
@@ -133,6 +189,7 @@ public sealed class CustomerGrain(
     public async Task<BackfillOutcome> ApplyBackfillAsync(BackfillWork work)
     {
         ArgumentNullException.ThrowIfNull(work);
+        await LoadAsync();
         var current = State;
         if (current.Customer is not { } customer) return BackfillOutcome.Missing;
         if (current.AppliedBackfills.Contains(work.BackfillId)) return BackfillOutcome.AlreadyApplied;
@@ -185,14 +242,18 @@ public sealed class CustomerGrain(
     public async Task<Contracts.Advisor.ExplainResult> ExplainAsync(Contracts.Advisor.ExplainCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        await LoadAsync();
         var (tenantId, customerId) = Key;
         var current = State;
         var tenant = await tenants.GetAsync(tenantId);
         return Advisor.Explainer.Explain(current.Customer, current.Version, customerId, command, tenant);
     }
 
-    public Task<CustomerView?> GetAsync() =>
-        Task.FromResult(State.Customer?.ToView(State.Version));
+    public async Task<CustomerView?> GetAsync()
+    {
+        await LoadAsync();
+        return State.Customer?.ToView(State.Version);
+    }
 
     public Task<IReadOnlyList<AuditRecord>> GetRecentAuditAsync()
     {

@@ -32,6 +32,19 @@ public static class SmartRulesMetrics
     private static readonly Counter<long> BackfillCustomers = Meter.CreateCounter<long>(
         "smartrules.backfill.customers", "{customer}", "Customers handled by backfills, by outcome.");
 
+    private static readonly Counter<long> FirstLoads = Meter.CreateCounter<long>(
+        "smartrules.customer.first_loads", "{activation}",
+        "How customer grains activated for an update found their customer: created_without_read, creation_found_row, read_new, read_stored.");
+
+    private static readonly KeyValuePair<string, object?>[] FirstLoadTags =
+        [.. Enum.GetValues<Customers.FirstLoad>().Order().Select(how => new KeyValuePair<string, object?>("how", how switch
+        {
+            Customers.FirstLoad.CreatedWithoutRead => "created_without_read",
+            Customers.FirstLoad.CreationFoundRow => "creation_found_row",
+            Customers.FirstLoad.ReadNew => "read_new",
+            _ => "read_stored",
+        }))];
+
     private static readonly Histogram<int> WriteBatchSize = Meter.CreateHistogram<int>(
         "smartrules.store.batch_size", "{write}", "Customer writes committed per group-commit batch.");
 
@@ -70,6 +83,9 @@ public static class SmartRulesMetrics
 
         if (firings.Count > 0) CascadeDepth.Record(rounds);
     }
+
+    /// <summary>How a customer grain activated for an update found its customer (<see cref="Customers.NewCustomerOdds"/>).</summary>
+    public static void FirstLoad(Customers.FirstLoad how) => FirstLoads.Add(1, FirstLoadTags[(int)how]);
 
     public static void Notification(string channel, string outcome) =>
         Notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));

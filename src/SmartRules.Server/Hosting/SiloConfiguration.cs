@@ -99,6 +99,7 @@ public static class SiloConfiguration
             services.AddGrainStorage(GrainStorageNames.Customers, (sp, _) => sp.GetRequiredService<CustomerGrainStorage>());
             services.AddHybridCache(); // TenantRuntimeCache shares concurrent loads of a tenant through it
             services.AddSingleton<TenantRuntimeCache>();
+            services.AddSingleton<NewCustomerOdds>();
             services.AddSingleton<ApiKeyCache>();
             services.AddSingleton<BackfillPlanCache>();
             services.AddSingleton<BackfillQueries>();
