@@ -11,7 +11,7 @@ namespace SmartRules.Grains.Customers;
 /// active, after a restart say — it reads first, as before. Each activation for an update counts +1 (new) or −1 (stored)
 /// on a score kept between -<see cref="Limit"/> and <see cref="Limit"/>; creations are attempted straight away while the
 /// score is above zero, so a tenant switches within a few dozen activations of its stream changing kind, and a guess
-/// that turns out wrong costs one write that changes nothing (docs/architecture.md, "Activation").
+/// that turns out wrong costs one write that changes nothing (docs/architecture.md, "Activation: a creation needs no read").
 /// </summary>
 public sealed class NewCustomerOdds
 {
