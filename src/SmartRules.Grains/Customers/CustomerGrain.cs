@@ -63,7 +63,7 @@ public sealed class CustomerGrain(
     /// <summary>Whether <see cref="State"/> holds what is stored: read, or written, since the grain activated.</summary>
     private bool _loaded;
 
-    /// <summary>Set when a creation written without a read found the customer's row (counted once the row is read).</summary>
+    /// <summary>Set when a creation written without a read found the customer's row, until the row is read and that counted.</summary>
     private bool _creationFoundRow;
 
     /// <summary>
@@ -108,6 +108,7 @@ public sealed class CustomerGrain(
 
             await LoadAsync();
             odds.Observe(tenantId, _creationFoundRow ? FirstLoad.CreationFoundRow : State.Customer is null ? FirstLoad.ReadNew : FirstLoad.ReadStored);
+            _creationFoundRow = false;
         }
 
         return (await ApplyLoadedAsync(update, withCustomer, creating: false))!;
