@@ -165,6 +165,7 @@ internal static class WorkloadBench
         var requestLatencies = new double[bodies.Length];
         var excluded = 0;
         var next = -1;
+        using var commits = new CommitSizes();
         var cost = ProcessCost.Start();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Streams).Select(async _ =>
@@ -188,6 +189,7 @@ internal static class WorkloadBench
         var hot = updated == 0 ? "" : $", customer rows updated {updated:N0} ({(double)(after.HotUpdated - counts.HotUpdated) / updated:P0} in place, HOT)";
         Console.WriteLine($"{name}: {lineCount:N0} lines in {seconds:0.0} s = {result.Rate:N0}/s; {after.Firings - counts.Firings:N0} firings, {after.Audit - counts.Audit:N0} audit rows, {after.Outbox - counts.Outbox:N0} notifications{hot}");
         Console.WriteLine($"  {name} cost per line: {spent}");
+        Console.WriteLine($"  {name} group commit: {commits.Describe()}");
         return result;
     }
 
@@ -203,6 +205,7 @@ internal static class WorkloadBench
         var latencies = new double[bodies.Length];
         var sentAt = new double[bodies.Length];
         var excluded = 0;
+        using var commits = new CommitSizes();
         var cost = ProcessCost.Start();
         var start = Stopwatch.GetTimestamp();
         var tasks = new Task[bodies.Length];
@@ -232,6 +235,7 @@ internal static class WorkloadBench
             Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99), lineP50, lineP99, (after.Firings - counts.Firings) / seconds, (after.Audit - counts.Audit) / seconds, excluded);
         Console.WriteLine($"paced: achieved {result.Rate:N0}/s, request p50 {result.RequestP50:0.0} ms, p99 {result.RequestP99:0.0} ms");
         Console.WriteLine($"  paced cost per line: {spent}");
+        Console.WriteLine($"  paced group commit: {commits.Describe()}");
         Console.WriteLine($"  paced tail: {tail}");
         return result;
     }

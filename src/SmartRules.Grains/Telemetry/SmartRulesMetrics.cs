@@ -45,8 +45,11 @@ public static class SmartRulesMetrics
             _ => "read_stored",
         }))];
 
+    /// <summary>The name of <see cref="WriteBatch"/>'s size histogram (the load benchmark listens to it).</summary>
+    public const string WriteBatchSizeName = "smartrules.store.batch_size";
+
     private static readonly Histogram<int> WriteBatchSize = Meter.CreateHistogram<int>(
-        "smartrules.store.batch_size", "{write}", "Customer writes committed per group-commit batch.");
+        WriteBatchSizeName, "{write}", "Customer writes committed per group-commit batch.");
 
     /// <summary>The name of <see cref="WriteBatch"/>'s duration histogram (the load benchmark listens to it).</summary>
     public const string WriteBatchDurationName = "smartrules.store.batch_duration";
