@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using SmartRules.Domain.Evaluation;
 using SmartRules.Domain.Rules;
 
@@ -36,14 +37,9 @@ public static class SmartRulesMetrics
         "smartrules.customer.first_loads", "{activation}",
         "How customer grains activated for an update found their customer: created_without_read, creation_found_row, read_new, read_stored.");
 
+    /// <summary>The tag of each way, by its value: its name in snake case (<c>created_without_read</c>, …).</summary>
     private static readonly KeyValuePair<string, object?>[] FirstLoadTags =
-        [.. Enum.GetValues<Customers.FirstLoad>().Order().Select(how => new KeyValuePair<string, object?>("how", how switch
-        {
-            Customers.FirstLoad.CreatedWithoutRead => "created_without_read",
-            Customers.FirstLoad.CreationFoundRow => "creation_found_row",
-            Customers.FirstLoad.ReadNew => "read_new",
-            _ => "read_stored",
-        }))];
+        [.. Enum.GetValues<Customers.FirstLoad>().Order().Select(how => new KeyValuePair<string, object?>("how", JsonNamingPolicy.SnakeCaseLower.ConvertName(how.ToString())))];
 
     /// <summary>The name of <see cref="WriteBatch"/>'s size histogram (the load benchmark listens to it).</summary>
     public const string WriteBatchSizeName = "smartrules.store.batch_size";
