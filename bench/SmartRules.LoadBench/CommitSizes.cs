@@ -11,23 +11,16 @@ namespace SmartRules.LoadBench;
 /// </summary>
 internal sealed class CommitSizes : IDisposable
 {
-    private readonly MeterListener _listener = new();
+    private readonly MeterListener _listener;
     private long _batches;
     private long _writes;
 
-    public CommitSizes()
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == SmartRulesMetrics.MeterName && instrument.Name == SmartRulesMetrics.WriteBatchSizeName) listener.EnableMeasurementEvents(instrument);
-        };
-        _listener.SetMeasurementEventCallback<int>((_, size, _, _) =>
+    public CommitSizes() =>
+        _listener = SmartRulesInstrument.Listen<int>(SmartRulesMetrics.WriteBatchSizeName, (_, size, _, _) =>
         {
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _writes, size);
         });
-        _listener.Start();
-    }
 
     /// <summary>The batches so far, as "N commits of M writes on average".</summary>
     public string Describe()

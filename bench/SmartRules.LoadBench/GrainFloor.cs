@@ -54,17 +54,12 @@ internal static class GrainFloor
 
     private static async Task<(double Rate, string Cost, double Cpu)> DriveAsync(int count, Func<int, Task<int>> call)
     {
-        var next = -1;
         var cost = ProcessCost.Start();
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, InFlight).Select(async _ =>
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (i, _) =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                if (await call(i) != i) throw new InvalidOperationException($"probe call {i} answered another value");
-            }
-        }));
+            if (await call(i) != i) throw new InvalidOperationException($"probe call {i} answered another value");
+        });
         var seconds = clock.Elapsed.TotalSeconds;
         var spent = cost.Stop(count, seconds);
         return (count / seconds, spent, cost.CpuPerLine);

@@ -35,7 +35,7 @@ internal sealed class TailWindows : IDisposable
     private readonly Dictionary<int, Sample> _samples = [];
     // The slowest group-commit batch that ended in each window, in ms.
     private readonly Dictionary<int, double> _slowestCommit = [];
-    private readonly MeterListener _commits = new();
+    private readonly MeterListener _commits;
     private int _ticks;
 
     private readonly record struct Sample(int Collections, long Queued, int Threads, bool Autovacuum, long WritebackMb, long StealTicks);
@@ -44,16 +44,11 @@ internal sealed class TailWindows : IDisposable
     {
         _start = start;
         _timer = new Timer(_ => Take(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
-        _commits.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Name == SmartRulesMetrics.WriteBatchDurationName) listener.EnableMeasurementEvents(instrument);
-        };
-        _commits.SetMeasurementEventCallback<double>((_, milliseconds, _, _) =>
+        _commits = SmartRulesInstrument.Listen<double>(SmartRulesMetrics.WriteBatchDurationName, (_, milliseconds, _, _) =>
         {
             var window = (int)(Stopwatch.GetElapsedTime(_start).TotalSeconds / Width);
             lock (_gate) _slowestCommit[window] = Math.Max(milliseconds, _slowestCommit.GetValueOrDefault(window));
         });
-        _commits.Start();
     }
 
     private void Take()

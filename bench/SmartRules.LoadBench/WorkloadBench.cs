@@ -371,22 +371,17 @@ internal static class WorkloadBench
     private sealed class LineLatencies : IDisposable
     {
         private readonly float[] _milliseconds;
-        private readonly MeterListener _listener = new();
+        private readonly MeterListener _listener;
         private int _count;
 
         public LineLatencies(int capacity)
         {
             _milliseconds = new float[capacity];
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == SmartRulesMetrics.IngestionLineDurationName) listener.EnableMeasurementEvents(instrument);
-            };
-            _listener.SetMeasurementEventCallback<double>((_, milliseconds, _, _) =>
+            _listener = SmartRulesInstrument.Listen<double>(SmartRulesMetrics.IngestionLineDurationName, (_, milliseconds, _, _) =>
             {
                 var slot = Interlocked.Increment(ref _count) - 1;
                 if (slot < _milliseconds.Length) _milliseconds[slot] = (float)milliseconds;
             });
-            _listener.Start();
         }
 
         public void Reset() => Volatile.Write(ref _count, 0);
