@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using SmartRules.Contracts.Customers;
 
 namespace SmartRules.LoadBench;
@@ -32,10 +33,29 @@ internal static class GrainFloor
     /// <summary>Rates per second; the costs as <see cref="ProcessCost.Stop"/> prints them, and their CPU in µs.</summary>
     public sealed record Result(double Activations, string ActivationCost, double ActivationCpu, double Calls, string CallCost, double CallCpu);
 
-    public static async Task<Result> MeasureAsync(IGrainFactory grains, int grainCount, int callCount, int seed)
+    /// <summary>
+    /// The grain floor alone, <paramref name="rounds"/> times on one silo configured as the server's (each round new
+    /// grains, beside the earlier rounds' ones), for measuring a change to Orleans' settings without the workloads:
+    /// <c>dotnet run -c Release --project bench/SmartRules.LoadBench -- grains [--customers 100000] [--updates 200000] [--rounds 3]</c>.
+    /// </summary>
+    public static async Task RunAsync(string connectionString, int grainCount, int callCount, int seed, int rounds)
+    {
+        await using var server = await BenchServer.StartAsync(connectionString, "probe");
+        var grains = server.App.Services.GetRequiredService<IGrainFactory>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            Console.WriteLine($"round {round}: activating {grainCount:N0} grains, then {callCount:N0} calls");
+            var result = await MeasureAsync(grains, grainCount, callCount, seed + round, "probe" + round.ToString(CultureInfo.InvariantCulture));
+            Console.WriteLine($"  {result.Activations:N0} activations/s, {result.Calls:N0} calls/s");
+            Console.WriteLine($"  activation cost: {result.ActivationCost}");
+            Console.WriteLine($"  call cost: {result.CallCost}");
+        }
+    }
+
+    public static async Task<Result> MeasureAsync(IGrainFactory grains, int grainCount, int callCount, int seed, string tenant = "probe")
     {
         var (type, interfaceType) = Types(grains);
-        var keys = Enumerable.Range(0, grainCount).Select(i => CustomerKey.Format("probe", "c" + i.ToString("D7", CultureInfo.InvariantCulture))).ToArray();
+        var keys = Enumerable.Range(0, grainCount).Select(i => CustomerKey.Format(tenant, "c" + i.ToString("D7", CultureInfo.InvariantCulture))).ToArray();
         IProbeGrain Probe(string key) => (IProbeGrain)grains.GetGrain(GrainId.Create(type, key), interfaceType);
 
         var (activations, activationCost, activationCpu) = await DriveAsync(grainCount, i => Probe(keys[i]).TouchAsync(i));

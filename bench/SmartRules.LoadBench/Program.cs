@@ -26,7 +26,7 @@ using SmartRules.Server.Hosting;
 var options = Args.Parse(args);
 var server = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } pg ? pg : "Host=127.0.0.1;Username=smartrules;Password=smartrules;Database=postgres";
 string[] workloads = ["workloads", "import", "heavy", "light", "ingest"];
-if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill") || args.Contains("simulate") || args.Contains("scaleout") || args.Contains("statement"))
+if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill") || args.Contains("simulate") || args.Contains("scaleout") || args.Contains("statement") || args.Contains("grains"))
 {
     // The real workloads beside the durable-write floor of the same run (import, heavy, light, paced):
     //   dotnet run -c Release --project bench/SmartRules.LoadBench -- workloads [--customers 100000] [--updates 200000] [--seed 1] [--warm-up 0]
@@ -36,6 +36,7 @@ if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("bac
     // Backfills beside a set-based UPDATE:                 dotnet run -c Release --project bench/SmartRules.LoadBench -- backfill [--warm-up 0]
     // Simulate (advisor) at 1M customers:                  dotnet run -c Release --project bench/SmartRules.LoadBench -- simulate --customers 1000000
     // Scale-out (1 or 2 silos x 1 or 2 customer shards):   dotnet run -c Release --project bench/SmartRules.LoadBench -- scaleout [--customers 20000] [--updates 60000]
+    // The grain floor alone, N rounds (Orleans' settings): dotnet run -c Release --project bench/SmartRules.LoadBench -- grains [--customers 100000] [--updates 200000] [--rounds 3]
     // The batch statement part by part (store only):       dotnet run -c Release --project bench/SmartRules.LoadBench -- statement [--customers 100000] [--updates 200000]
     var ingestDatabase = "smartrules_bench_ingest_" + Guid.NewGuid().ToString("N")[..6];
     await using (var admin = new NpgsqlConnection(server))
@@ -47,7 +48,8 @@ if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("bac
     try
     {
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = ingestDatabase }.ConnectionString;
-        if (args.Contains("statement")) await StatementBench.RunAsync(connection, options.Customers, options.Updates);
+        if (args.Contains("grains")) await GrainFloor.RunAsync(connection, options.Customers, options.Updates, options.Seed, options.Rounds);
+        else if (args.Contains("statement")) await StatementBench.RunAsync(connection, options.Customers, options.Updates);
         else if (args.Contains("scaleout")) await ScaleOutBench.RunAsync(connection, Args.Parse(args).Customers, Args.Parse(args).Updates);
         else if (args.Contains("backfill")) await BackfillBench.RunAsync(connection, Args.Parse(args).WarmUp);
         else if (args.Contains("lists")) await ListBench.RunAsync(connection, Args.Parse(args).Customers);
@@ -252,13 +254,13 @@ static async Task<(double PerSecond, double[] LatenciesMs)> DriveAsync(int count
 
 internal sealed record Result(string Variant, double CreatesPerSecond, double UpdatesPerSecond, double P50, double P99, long BytesPerGrain);
 
-internal sealed record Args(int Customers, int Updates, int InFlight, int Rules, string[] Variants, int Seed, int WarmUp)
+internal sealed record Args(int Customers, int Updates, int InFlight, int Rules, string[] Variants, int Seed, int WarmUp, int Rounds)
 {
     public static Args Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Args(Int("customers", 100_000), Int("updates", 200_000), Int("inflight", 500), Int("rules", 20),
-            (Get("variants") ?? "stock,group,memory").Split(',', StringSplitOptions.RemoveEmptyEntries), Int("seed", 1), Int("warm-up", 0));
+            (Get("variants") ?? "stock,group,memory").Split(',', StringSplitOptions.RemoveEmptyEntries), Int("seed", 1), Int("warm-up", 0), Int("rounds", 3));
     }
 }
