@@ -67,19 +67,29 @@ internal static class Frames
     /// kernel function) has none.</summary>
     public static bool IsManaged(string name) => name.Contains('(', StringComparison.Ordinal);
 
-    /// <summary>Where a frame of ours starts in its name: after its assembly in brackets (a Linux-wide trace's names,
-    /// "instance void [SmartRules.Grains] SmartRules.Grains…"), or at the start (an EventPipe trace's, "SmartRules.Grains…").</summary>
-    public static int OursAt(string name) =>
-        name.StartsWith("SmartRules.", StringComparison.Ordinal) ? 0 : name.IndexOf("[SmartRules.", StringComparison.Ordinal);
-
-    /// <summary>A managed frame's library: its assembly when the name carries it, else the first two parts of its namespace.</summary>
-    public static string Library(string name)
+    /// <summary>
+    /// The assembly a frame's method is in, and where its name starts in the frame's name: a Linux-wide trace names a
+    /// method "instance void [SmartRules.Grains] SmartRules.Grains.X::M(…)", its assembly the last bracket followed by a
+    /// space before the method (a return or parameter type's assembly, "[SmartRules.Contracts]SmartRules…", is followed
+    /// by no space); an EventPipe trace names it "SmartRules.Grains.X.M(…)", with no assembly: then the first two parts of
+    /// its namespace stand for it.
+    /// </summary>
+    public static (string Assembly, int TypeAt) AssemblyOf(string name)
     {
-        var start = name.IndexOf('[', StringComparison.Ordinal);
-        var end = start < 0 ? -1 : name.IndexOf(']', start + 1);
-        if (start >= 0 && end > start && name.AsSpan(end + 1).StartsWith(" ")) return name[(start + 1)..end];
-        return string.Join('.', name.Split('(')[0].Split('.').Take(2));
+        var methodAt = name.IndexOf("::", StringComparison.Ordinal);
+        var limit = methodAt < 0 ? name.Length : methodAt;
+        (string, int)? found = null;
+        for (var open = name.IndexOf('[', StringComparison.Ordinal); open >= 0 && open < limit; open = name.IndexOf('[', open + 1))
+        {
+            var close = name.IndexOf(']', open + 1);
+            if (close > open && close + 1 < name.Length && name[close + 1] == ' ' && close < limit) found = (name[(open + 1)..close], close + 2);
+        }
+
+        return found ?? (string.Join('.', name.Split('(')[0].Split('.').Take(2)), 0);
     }
+
+    /// <summary>Whether a frame is of our code: its method in one of our assemblies (SmartRules.*).</summary>
+    public static bool IsOurs(string name) => IsManaged(name) && AssemblyOf(name).Assembly.StartsWith("SmartRules.", StringComparison.Ordinal);
 
     public static IEnumerable<TraceCallStack> LeafToRoot(TraceCallStack leaf)
     {
@@ -146,10 +156,10 @@ internal static class Samples
         {
             total++;
             var names = Frames.LeafToRoot(stack).Select(Frames.Name).ToList();
-            var ours = names.FirstOrDefault(n => Frames.OursAt(n) >= 0);
+            var ours = names.FirstOrDefault(Frames.IsOurs);
             var managed = names.FirstOrDefault(Frames.IsManaged);
-            var key = ours is not null ? "ours    " + ours[Frames.OursAt(ours)..].Split('(')[0]
-                : managed is not null ? "library " + Frames.Library(managed)
+            var key = ours is not null ? $"ours    [{Frames.AssemblyOf(ours).Assembly}] {ours[Frames.AssemblyOf(ours).TypeAt..].Split('(')[0]}"
+                : managed is not null ? "library " + Frames.AssemblyOf(managed).Assembly
                 : "native  " + names[0];
             charged[key] = charged.GetValueOrDefault(key) + 1;
         }
