@@ -31,7 +31,16 @@ internal static class GrainFloor
     public const int InFlight = 8 * 256;
 
     /// <summary>Rates per second; the costs as <see cref="ProcessCost.Stop"/> prints them, and their CPU in µs.</summary>
-    public sealed record Result(double Activations, string ActivationCost, double ActivationCpu, double Calls, string CallCost, double CallCpu);
+    public sealed record Result(double Activations, string ActivationCost, double ActivationCpu, double Calls, string CallCost, double CallCpu)
+    {
+        /// <summary>The rates after <paramref name="heading"/>, then what an activation and a call cost.</summary>
+        public void Print(string heading)
+        {
+            Console.WriteLine($"{heading}{Activations:N0} activations/s, {Calls:N0} calls/s to active grains (an empty grain, direct calls, {InFlight:N0} in flight; no HTTP, rules or database)");
+            Console.WriteLine($"  activation cost: {ActivationCost}");
+            Console.WriteLine($"  call cost: {CallCost}");
+        }
+    }
 
     /// <summary>
     /// The grain floor alone, <paramref name="rounds"/> times on one silo configured as the server's (each round new
@@ -46,9 +55,7 @@ internal static class GrainFloor
         {
             Console.WriteLine($"round {round}: activating {grainCount:N0} grains, then {callCount:N0} calls");
             var result = await MeasureAsync(grains, grainCount, callCount, seed + round, "probe" + round.ToString(CultureInfo.InvariantCulture));
-            Console.WriteLine($"  {result.Activations:N0} activations/s, {result.Calls:N0} calls/s");
-            Console.WriteLine($"  activation cost: {result.ActivationCost}");
-            Console.WriteLine($"  call cost: {result.CallCost}");
+            result.Print("  ");
         }
     }
 

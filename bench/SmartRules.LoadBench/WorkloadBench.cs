@@ -96,9 +96,7 @@ internal static class WorkloadBench
         // times a phase's updates in calls, which are fast enough that a phase of one collection would be mostly that
         // collection.
         var grainFloor = await GrainFloor.MeasureAsync(server.App.Services.GetRequiredService<IGrainFactory>(), customers, 5 * updates, seed);
-        Console.WriteLine($"grain floor: {grainFloor.Activations:N0} activations/s, {grainFloor.Calls:N0} calls/s to active grains (an empty grain, direct calls, {GrainFloor.InFlight:N0} in flight; no HTTP, rules or database)");
-        Console.WriteLine($"  activation cost: {grainFloor.ActivationCost}");
-        Console.WriteLine($"  call cost: {grainFloor.CallCost}");
+        grainFloor.Print("grain floor: ");
         var floorAfter = await FloorAsync(connectionString, customers, updates, seed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"floor after the phases: {floorAfter.Inserts:N0} inserts/s, {floorAfter.Upserts:N0} upserts/s ({Moved(floor.Inserts, floorAfter.Inserts)} and {Moved(floor.Upserts, floorAfter.Upserts)} from the first)"));

@@ -88,9 +88,6 @@ internal static class Frames
         return found ?? (string.Join('.', name.Split('(')[0].Split('.').Take(2)), 0);
     }
 
-    /// <summary>Whether a frame is of our code: its method in one of our assemblies (SmartRules.*).</summary>
-    public static bool IsOurs(string name) => IsManaged(name) && AssemblyOf(name).Assembly.StartsWith("SmartRules.", StringComparison.Ordinal);
-
     public static IEnumerable<TraceCallStack> LeafToRoot(TraceCallStack leaf)
     {
         for (var frame = leaf; frame is not null; frame = frame.Caller) yield return frame;
@@ -112,8 +109,10 @@ internal static class Samples
 {
     private static bool IsCpuSample(TraceEvent e) => e.EventName == "cpu";
 
-    private static IEnumerable<TraceCallStack> Of(TraceLog log, int processId) =>
-        log.Events.Where(e => e.ProcessID == processId && IsCpuSample(e)).Select(e => e.CallStack()).OfType<TraceCallStack>();
+    /// <summary>Each CPU sample of a process as its frames' names, leaf first.</summary>
+    private static IEnumerable<List<string>> Of(TraceLog log, int processId) =>
+        log.Events.Where(e => e.ProcessID == processId && IsCpuSample(e)).Select(e => e.CallStack()).OfType<TraceCallStack>()
+            .Select(stack => Frames.LeafToRoot(stack).Select(Frames.Name).ToList());
 
     public static void Processes(TraceLog log)
     {
@@ -129,10 +128,9 @@ internal static class Samples
         var exclusive = new Dictionary<string, double>();
         var inclusive = new Dictionary<string, double>();
         var total = 0;
-        foreach (var stack in Of(log, processId))
+        foreach (var names in Of(log, processId))
         {
             total++;
-            var names = Frames.LeafToRoot(stack).Select(Frames.Name).ToList();
             exclusive[names[0]] = exclusive.GetValueOrDefault(names[0]) + 1;
             foreach (var name in names.Distinct()) inclusive[name] = inclusive.GetValueOrDefault(name) + 1;
         }
@@ -150,34 +148,39 @@ internal static class Samples
     /// </summary>
     public static void Ours(TraceLog log, int processId, int top)
     {
-        var charged = new Dictionary<string, double>();
+        var charged = new Dictionary<(string Kind, string Frame), double>();
         var total = 0;
-        foreach (var stack in Of(log, processId))
+        foreach (var names in Of(log, processId))
         {
             total++;
-            var names = Frames.LeafToRoot(stack).Select(Frames.Name).ToList();
-            var ours = names.FirstOrDefault(Frames.IsOurs);
-            var managed = names.FirstOrDefault(Frames.IsManaged);
-            var key = ours is not null ? $"ours    [{Frames.AssemblyOf(ours).Assembly}] {ours[Frames.AssemblyOf(ours).TypeAt..].Split('(')[0]}"
-                : managed is not null ? "library " + Frames.AssemblyOf(managed).Assembly
-                : "native  " + names[0];
+            var key = Charge(names);
             charged[key] = charged.GetValueOrDefault(key) + 1;
         }
 
         Console.WriteLine($"{total:N0} samples of process {processId}; by kind:");
-        Frames.PrintShares(charged.GroupBy(c => c.Key[..8].Trim()).Select(g => KeyValuePair.Create(g.Key, g.Sum(c => c.Value))), total, 3);
+        Frames.PrintShares(charged.GroupBy(c => c.Key.Kind).Select(g => KeyValuePair.Create(g.Key, g.Sum(c => c.Value))), total, 3);
         Console.WriteLine("by frame:");
-        Frames.PrintShares(charged, total, top);
+        Frames.PrintShares(charged.Select(c => KeyValuePair.Create($"{c.Key.Kind,-8}{c.Key.Frame}", c.Value)), total, top);
+
+        static (string Kind, string Frame) Charge(List<string> names)
+        {
+            foreach (var name in names.Where(Frames.IsManaged))
+            {
+                var (assembly, typeAt) = Frames.AssemblyOf(name);
+                if (assembly.StartsWith("SmartRules.", StringComparison.Ordinal)) return ("ours", $"[{assembly}] {name[typeAt..].Split('(')[0]}");
+            }
+
+            return names.FirstOrDefault(Frames.IsManaged) is { } managed ? ("library", Frames.AssemblyOf(managed).Assembly) : ("native", names[0]);
+        }
     }
 
     public static void Under(TraceLog log, int processId, string text, int top)
     {
         var leaves = new Dictionary<string, double>();
         var (total, below) = (0, 0);
-        foreach (var stack in Of(log, processId))
+        foreach (var names in Of(log, processId))
         {
             total++;
-            var names = Frames.LeafToRoot(stack).Select(Frames.Name).ToList();
             if (!names.Any(n => n.Contains(text, StringComparison.Ordinal))) continue;
             below++;
             var leaf = names.FirstOrDefault(Frames.IsManaged) ?? names[0];
