@@ -77,6 +77,7 @@ public sealed class CustomerGrain(
         await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
         // A provider that found nothing may leave no state object (ours fills the one it is given).
         _stored.State ??= new CustomerState();
+        State.Settle();
         _loaded = true;
     }
 
@@ -113,7 +114,7 @@ public sealed class CustomerGrain(
         }
 
         await LoadAsync();
-        odds.Observe(tenantId, _creationFoundRow ? FirstLoad.CreationFoundRow : State.Customer is null ? FirstLoad.ReadNew : FirstLoad.ReadStored);
+        odds.Observe(tenantId, _creationFoundRow ? FirstLoad.CreationFoundRow : State.Exists ? FirstLoad.ReadStored : FirstLoad.ReadNew);
         _creationFoundRow = false;
         return (await ApplyLoadedAsync(update, withCustomer, creating: false))!;
     }
@@ -134,7 +135,9 @@ public sealed class CustomerGrain(
             return Answer(CustomerUpdateStatus.Stale, current, [], withCustomer);
         }
 
-        if (current.Customer is { Excluded: true })
+        // Read once: the state holds the customer's values in place and makes a snapshot of them on each read.
+        var customer = current.Customer;
+        if (customer is { Excluded: true })
         {
             SmartRulesMetrics.Update("rejected");
             return Answer(CustomerUpdateStatus.Excluded, current, [], withCustomer);
@@ -150,10 +153,10 @@ public sealed class CustomerGrain(
         {
             if (creating) return null;
             SmartRulesMetrics.Update("rejected");
-            return new CustomerUpdateResult(CustomerUpdateStatus.Invalid, withCustomer ? current.Customer?.ToView(current.Version) : null, [], problems);
+            return new CustomerUpdateResult(CustomerUpdateStatus.Invalid, withCustomer ? customer?.ToView(current.Version) : null, [], problems);
         }
 
-        var outcome = CustomerProcessor.Apply(current.Customer, customerId, domainUpdate, tenant.Rules, tenant.Directory, tenant.RatingSource);
+        var outcome = CustomerProcessor.Apply(customer, customerId, domainUpdate, tenant.Rules, tenant.Directory, tenant.RatingSource);
         if (creating && outcome.Status != ChangeStatus.Created) return null;
         var saved = current.Save();
         try
@@ -162,6 +165,7 @@ public sealed class CustomerGrain(
             if (outcome.Changed) Stage(current, outcome, tenantId, customerId);
             // Nothing changed: only a new sequence is worth a write, so that a later retry of it is known as stale.
             if (outcome.Changed || current.LastSequence != saved.LastSequence) await WriteStateAsync();
+            current.Settle();
         }
         catch (InconsistentStateException) when (creating)
         {
@@ -222,6 +226,7 @@ public sealed class CustomerGrain(
             Stage(current, outcome, tenantId, customerId);
             current.AppliedBackfills = [.. current.AppliedBackfills.TakeLast(CustomerState.AppliedBackfillsKept - 1), work.BackfillId];
             await WriteStateAsync();
+            current.Settle();
         }
         catch
         {

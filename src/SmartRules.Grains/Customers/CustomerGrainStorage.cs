@@ -32,7 +32,7 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
         }
 
         state.Customer = stored.Customer;
-        state.Stored = stored.Customer;
+        state.Stored = StoredColumns.Of(stored.Customer);
         state.LastSequence = stored.LastSequence;
         state.Version = stored.Version;
         state.AppliedBackfills = [.. stored.AppliedBackfills];
@@ -63,7 +63,7 @@ public sealed class CustomerGrainStorage(ICustomerDatabases databases, TimeProvi
         }
 
         state.Version = write.NewVersion;
-        state.Stored = write.Customer;
+        state.Stored = StoredColumns.Of(write.Customer);
         state.PendingAudit = null;
         state.PendingOutbox = [];
         grainState.ETag = Tag(write.NewVersion);

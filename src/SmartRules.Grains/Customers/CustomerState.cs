@@ -25,8 +25,33 @@ public sealed class CustomerState
     /// whichever of the grain and its storage asks first) instead of on every write. Not stored.</summary>
     public (string TenantId, string CustomerId) KeyOf(GrainId grain) => _key ??= CustomerKey.Parse(grain.Key.ToString()!);
 
-    /// <summary><c>null</c> until the customer is created.</summary>
-    public CustomerSnapshot? Customer { get; set; }
+    /// <summary>The customer's values, held in place (<see cref="HeldCustomer"/>).</summary>
+    private HeldCustomer _held;
+
+    /// <summary>The snapshot last set, until <see cref="Settle"/>: the change being written reads it back without a copy.</summary>
+    private CustomerSnapshot? _set;
+
+    /// <summary>
+    /// <c>null</c> until the customer is created. Held in place: setting it copies the snapshot's values into this state,
+    /// and reading it makes a new snapshot of them (the one set, until <see cref="Settle"/>), so read it once per call.
+    /// </summary>
+    public CustomerSnapshot? Customer
+    {
+        get => _set ?? _held.ToSnapshot();
+        set => (_held, _set) = (new HeldCustomer(value), value);
+    }
+
+    /// <summary>
+    /// Lets go of the snapshot last set, whose values are held in place: called once a change is written or a read
+    /// loaded, so that the grain keeps no object of the call behind it (<see cref="HeldCustomer"/>).
+    /// </summary>
+    public void Settle() => _set = null;
+
+    /// <summary>Whether the snapshot last set is still referenced (tests: a grain settles each change it writes).</summary>
+    internal bool HoldsSnapshot => _set is not null;
+
+    /// <summary>Whether the customer exists (has been created), without making a snapshot.</summary>
+    public bool Exists => _held.Exists;
 
     /// <summary>The highest <c>sequence</c> applied, if the client sends sequences.</summary>
     public long? LastSequence { get; set; }
@@ -34,9 +59,9 @@ public sealed class CustomerState
     /// <summary>The committed version of the row: 0 before the first write, then +1 per write.</summary>
     public long Version { get; set; }
 
-    /// <summary>The customer as its row holds it at <see cref="Version"/> (<c>null</c> before the first write): a write
-    /// does not send again the columns it would leave as they are.</summary>
-    public CustomerSnapshot? Stored { get; set; }
+    /// <summary>The jsonb columns as the row holds them at <see cref="Version"/> (<c>null</c> before the first write): a
+    /// write does not send again the columns it would leave as they are.</summary>
+    public StoredColumns? Stored { get; set; }
 
     /// <summary>How many applied backfill ids a customer remembers: far more than can run at once for a tenant.</summary>
     public const int AppliedBackfillsKept = 50;
@@ -52,16 +77,16 @@ public sealed class CustomerState
     public IReadOnlyList<OutboxMessage> PendingOutbox { get; set; } = [];
 
     /// <summary>What a change may alter before its write: taken before, put back by <see cref="Restore"/> if the write fails.</summary>
-    public Saved Save() => new(Customer, LastSequence, AppliedBackfills);
+    internal Saved Save() => new(_held, LastSequence, AppliedBackfills);
 
     /// <summary>Puts back the state as it was when <paramref name="saved"/> was taken; nothing is pending any more.</summary>
-    public void Restore(Saved saved)
+    internal void Restore(Saved saved)
     {
-        (Customer, LastSequence, AppliedBackfills) = (saved.Customer, saved.LastSequence, saved.AppliedBackfills);
+        (_held, _set, LastSequence, AppliedBackfills) = (saved.Customer, null, saved.LastSequence, saved.AppliedBackfills);
         PendingAudit = null;
         PendingOutbox = [];
     }
 
     /// <summary>The values <see cref="Save"/> took.</summary>
-    public readonly record struct Saved(CustomerSnapshot? Customer, long? LastSequence, List<string> AppliedBackfills);
+    internal readonly record struct Saved(HeldCustomer Customer, long? LastSequence, List<string> AppliedBackfills);
 }

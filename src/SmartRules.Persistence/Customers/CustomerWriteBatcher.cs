@@ -66,10 +66,10 @@ public sealed class CustomerWriteBatcher(NpgsqlDataSource dataSource, IOptions<C
             // null: the row keeps what it has (the statement's coalesce), because the stored customer has the same. Users
             // by reference: UserSet's equality ignores case, and a new spelling must still be written.
             var stored = write.Stored;
-            customFields[i] = stored is not null && stored.CustomFields.Equals(c.CustomFields) ? null : CustomerJson.CustomFields(c.CustomFields);
-            users[i] = stored is not null && ReferenceEquals(stored.AssignedUsers, c.AssignedUsers) ? null : CustomerJson.Strings(c.AssignedUsers);
+            customFields[i] = stored is { } sc && sc.CustomFields.Equals(c.CustomFields) ? null : CustomerJson.CustomFields(c.CustomFields);
+            users[i] = stored is { } su && ReferenceEquals(su.AssignedUsers, c.AssignedUsers) ? null : CustomerJson.Strings(c.AssignedUsers);
             workflow[i] = c.Workflow;
-            methods[i] = stored is not null && stored.PaymentMethods == c.PaymentMethods ? null : CustomerJson.Strings(PaymentMethodNames.ToNames(c.PaymentMethods));
+            methods[i] = stored is { } sm && sm.PaymentMethods == c.PaymentMethods ? null : CustomerJson.Strings(PaymentMethodNames.ToNames(c.PaymentMethods));
             excluded[i] = c.Excluded;
             sequence[i] = write.LastSequence;
             version[i] = write.NewVersion;

@@ -119,7 +119,7 @@ internal sealed class FilterAgreement(CustomerTableFixture table)
         {
             var writes = histories.Where(h => h.Count >= version).Select(h => new CustomerWrite(
                 tenant, h[version - 1].Id, version - 1, h[version - 1], LastSequence: null, AppliedBackfills: [], Audit: null, Outbox: [], at,
-                Stored: version > 1 ? h[version - 2] : null));
+                Stored: version > 1 ? StoredColumns.Of(h[version - 2]) : null));
             var written = await Task.WhenAll(writes.Select(table.Writer.WriteAsync));
             if (!written.All(w => w)) throw new InvalidOperationException($"A version {version} write of tenant {tenant} was refused.");
         }
