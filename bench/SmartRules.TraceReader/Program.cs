@@ -1,6 +1,10 @@
 using System.Globalization;
 using Microsoft.Diagnostics.Tracing;
+using TraceLog = Microsoft.Diagnostics.Tracing.Etlx.TraceLog;
+using Microsoft.Diagnostics.Tracing.Analysis;
+using Microsoft.Diagnostics.Tracing.Analysis.GC;
 using Microsoft.Diagnostics.Tracing.Etlx;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 // Where a process's time or memory went, from a trace of dotnet-trace (docs/benchmarks.md, "Profiling"):
 //   dotnet run -c Release --project bench/SmartRules.TraceReader -- processes TRACE
@@ -9,14 +13,16 @@ using Microsoft.Diagnostics.Tracing.Etlx;
 //   dotnet run -c Release --project bench/SmartRules.TraceReader -- under TRACE PID TEXT [TOP]  samples below a frame whose name holds TEXT, by leaf
 //   dotnet run -c Release --project bench/SmartRules.TraceReader -- alloc TRACE PID [TOP]       allocation samples by allocating frame and by type
 //   dotnet run -c Release --project bench/SmartRules.TraceReader -- jit TRACE [TOP]             methods compiled, longest first, and by namespace
+//   dotnet run -c Release --project bench/SmartRules.TraceReader -- gc TRACE [PID]              each collection: pause, promoted, marking by root kind
 // CPU samples: `dotnet-trace collect-linux --profile cpu-sampling` (the kernel's samples of every process, with native
 // and kernel frames; `processes` names their ids); allocations: `dotnet-trace collect -p PID --profile gc-verbose`; the
-// JIT: `dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x10:5`. (`collect`'s own sampler,
+// JIT: `dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x10:5`; collections:
+// `dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x1:4`. (`collect`'s own sampler,
 // dotnet-sampled-thread-time, samples waiting threads too: wall time, not CPU, so it is not read here.) The first read
 // of a trace writes its index (.etlx) beside it.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: processes|cpu|ours|under|alloc|jit TRACE [PID] [TEXT] [TOP] (see Program.cs)");
+    Console.Error.WriteLine("usage: processes|cpu|ours|under|alloc|jit|gc TRACE [PID] [TEXT] [TOP] (see Program.cs)");
     return 2;
 }
 
@@ -51,6 +57,9 @@ switch (command)
         return 0;
     case "jit":
         Compilations.Print(log, Arg(2, 40));
+        return 0;
+    case "gc":
+        Collections.Print(log, Arg(2, 0));
         return 0;
     default:
         Console.Error.WriteLine($"unknown command '{command}' (or missing arguments): see Program.cs");
@@ -255,4 +264,47 @@ internal static class Compilations
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{group.Sum(d => d.Ms),8:N0} ms {group.Count(),6} methods  {group.Key}"));
         }
     }
+}
+
+/// <summary>
+/// Each garbage collection of a process (GC events, informational): when, which generation, its pause, what it promoted,
+/// and where each heap's marking went by root kind — stacks, handles, the old generation's cards ("older": the references
+/// that long-lived objects hold to new ones), the finalization queue — which says what a gen0 pause is made of.
+/// </summary>
+internal static class Collections
+{
+    public static void Print(TraceLog log, int processId)
+    {
+        var source = log.Events.GetSource();
+        source.NeedLoadedDotNetRuntimes();
+        source.Process();
+        // A trace of one process (dotnet-trace collect) needs no id: 0 takes the first process the runtime was seen in.
+        var process = source.Processes().FirstOrDefault(p => processId == 0 ? p.LoadedDotNetRuntime() is not null : p.ProcessID == processId)
+            ?? throw new InvalidOperationException($"no process {processId} in the trace");
+        var runtime = process.LoadedDotNetRuntime() ?? throw new InvalidOperationException($"no .NET runtime seen in process {processId}");
+        Console.WriteLine("   at s   #  gen  pause ms  promoted MB  mark ms by heap and root kind (the slowest heap first)");
+        foreach (var gc in runtime.GC.GCs)
+        {
+            var marks = gc.PerHeapMarkTimes is { Count: > 0 } perHeap
+                ? string.Join("; ", perHeap.OrderByDescending(h => h.Value.MarkTimes.Sum()).Select(h => $"heap {h.Key}: {Kinds(h.Value.MarkTimes)}"))
+                : "-";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{gc.StartRelativeMSec / 1000,7:F1} {gc.Number,4} {gc.Generation,4} {gc.PauseDurationMSec,9:F1} {gc.PromotedMB,12:F1}  {marks}"));
+        }
+    }
+
+    /// <summary>The root kinds that took any time, largest first, as "older 31.2, stack 4.0".</summary>
+    private static string Kinds(double[] times) =>
+        string.Join(", ", times.Select((ms, kind) => (Ms: ms, Kind: (MarkRootType)kind))
+            .Where(t => t.Ms >= 0.05).OrderByDescending(t => t.Ms)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{Name(t.Kind)} {t.Ms:F1}")));
+
+    private static string Name(MarkRootType kind) => kind switch
+    {
+        MarkRootType.MarkStack => "stack",
+        MarkRootType.MarkFQ => "finalization",
+        MarkRootType.MarkHandles => "handles",
+        MarkRootType.MarkOlder => "older",
+        _ => kind.ToString(),
+    };
 }
