@@ -283,17 +283,19 @@ internal static class Collections
             ?? throw new InvalidOperationException($"no process {processId} in the trace");
         var runtime = process.LoadedDotNetRuntime() ?? throw new InvalidOperationException($"no .NET runtime seen in process {processId}");
         Console.WriteLine("   at s   #  gen  pause ms  promoted MB  mark ms by heap and root kind (the slowest heap first)");
-        foreach (var gc in runtime.GC.GCs)
+        // A collection still running when the trace stopped has no pause, and its mark times are still timestamps.
+        foreach (var gc in runtime.GC.GCs.Where(gc => gc.IsComplete))
         {
             var marks = gc.PerHeapMarkTimes is { Count: > 0 } perHeap
-                ? string.Join("; ", perHeap.OrderByDescending(h => h.Value.MarkTimes.Sum()).Select(h => $"heap {h.Key}: {Kinds(h.Value.MarkTimes)}"))
+                ? string.Join("; ", perHeap.OrderByDescending(h => h.Value.MarkTimes.Where(ms => ms > 0).Sum()).Select(h => $"heap {h.Key}: {Kinds(h.Value.MarkTimes)}"))
                 : "-";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{gc.StartRelativeMSec / 1000,7:F1} {gc.Number,4} {gc.Generation,4} {gc.PauseDurationMSec,9:F1} {gc.PromotedMB,12:F1}  {marks}"));
         }
     }
 
-    /// <summary>The root kinds that took any time, largest first, as "older 31.2, stack 4.0".</summary>
+    /// <summary>The root kinds that took any time, largest first, as "older 31.2, stack 4.0" (a kind the heap did not mark
+    /// is -1).</summary>
     private static string Kinds(double[] times) =>
         string.Join(", ", times.Select((ms, kind) => (Ms: ms, Kind: (MarkRootType)kind))
             .Where(t => t.Ms >= 0.05).OrderByDescending(t => t.Ms)

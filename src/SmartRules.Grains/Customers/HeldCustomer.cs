@@ -12,10 +12,7 @@ namespace SmartRules.Grains.Customers;
 /// </summary>
 internal readonly struct HeldCustomer
 {
-    /// <summary>How many properties of <see cref="CustomerSnapshot"/> this holds (a test checks that it holds them all).</summary>
-    internal const int PropertiesHeld = 12;
-
-    private readonly string? _id; // null: no customer yet
+    private readonly string? _id; // null: no customer yet (a test checks that there is one field per property of the snapshot)
     private readonly string? _name;
     private readonly decimal _outstanding;
     private readonly decimal _due;
@@ -31,7 +28,8 @@ internal readonly struct HeldCustomer
     public HeldCustomer(CustomerSnapshot? customer)
     {
         if (customer is null) return;
-        _id = customer.Id;
+        // The id is what tells a customer from none: a snapshot always has one (it is required).
+        _id = customer.Id ?? throw new ArgumentException("A customer snapshot has an id.", nameof(customer));
         _name = customer.Name;
         _outstanding = customer.OutstandingAmount;
         _due = customer.DueAmount;
