@@ -13,7 +13,8 @@ namespace SmartRules.Grains.Customers;
 /// (a creation entry lists every field twice) would cost more than the rest of the grain.
 /// The grain changes it in place and writes it; if the write fails it puts back what it held before (<see cref="Save"/>,
 /// <see cref="Restore"/>). In place, not a new copy per update: every object an update leaves behind in a long-lived grain
-/// is copied by the next gen0 collection, whose pause grows with them (docs/benchmarks.md, change 20).
+/// is copied by the next gen0 collection, whose pause grows with them (docs/benchmarks.md, change 20) — the customer's
+/// values too, held field by field rather than as the snapshot each change makes (<see cref="HeldCustomer"/>, change 28).
 /// <see cref="PendingAudit"/> and <see cref="PendingOutbox"/> are written in the same statement as the row and then
 /// emptied, so a change, its audit entries and its notifications are durable together or not at all.
 /// </summary>
