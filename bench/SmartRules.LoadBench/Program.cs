@@ -26,6 +26,13 @@ using SmartRules.Server.Hosting;
 var options = Args.Parse(args);
 var server = Environment.GetEnvironmentVariable("SMARTRULES_TEST_PG") is { Length: > 0 } pg ? pg : "Host=127.0.0.1;Username=smartrules;Password=smartrules;Database=postgres";
 string[] workloads = ["workloads", "import", "heavy", "light", "ingest"];
+if (args.Contains("stringpool"))
+{
+    // The silo's string pool when full, beside a value it holds (no database): dotnet run -c Release --project bench/SmartRules.LoadBench -- stringpool
+    StringPoolBench.Run();
+    return 0;
+}
+
 if (args.Any(workloads.Contains) || args.Contains("lists") || args.Contains("backfill") || args.Contains("simulate") || args.Contains("scaleout") || args.Contains("statement") || args.Contains("grains"))
 {
     // The real workloads beside the durable-write floor of the same run (import, heavy, light, paced):
