@@ -48,7 +48,8 @@ internal sealed class Workload(int seed)
 
     private readonly Random _random = new(seed);
 
-    /// <summary>A new customer as an import sends it: name, three amounts, rating, delay and 3–7 custom fields.</summary>
+    /// <summary>A new customer as an import sends it: name, three amounts, rating, delay and 6–8 custom fields, one of them
+    /// its own account number (a value no other customer has, as real tenants' customers carry).</summary>
     public string NewCustomer(int i)
     {
         var b = new StringBuilder(320);
@@ -63,7 +64,8 @@ internal sealed class Workload(int seed)
          .Append("\",\"Region\":\"").Append(Regions[_random.Next(Regions.Length)])
          .Append("\",\"Plan\":\"").Append(Plans[_random.Next(Plans.Length)])
          .Append("\",\"CSM email\":\"").Append(Users[_random.Next(Users.Length)])
-         .Append("\",\"Tier\":\"").Append(_random.Next(1, 4)).Append('"');
+         .Append("\",\"Tier\":\"").Append(_random.Next(1, 4))
+         .Append("\",\"Account number\":\"AC-").Append(i.ToString("D7", CultureInfo.InvariantCulture)).Append('"');
         if (_random.Next(4) == 0) b.Append(",\"Account manager\":\"").Append("Manager ").Append(_random.Next(200)).Append('"');
         if (_random.Next(50) == 0) b.Append(",\"Status\":\"Closing\"");
         b.Append('}');
