@@ -44,7 +44,8 @@ internal static class BackfillBench
             await using var insert = dataSource.CreateCommand($"""
                 insert into customers (tenant_id, customer_id, name, outstanding_amount, rating, custom_fields, version, updated_at)
                 select @tenant, 'c' || lpad(g::text, 8, '0'), 'Customer ' || g, g % 10000, 'B',
-                       jsonb_build_object('Segment', case when g % {matchEvery} = 0 then 'B2B' else 'B2C' end, 'Region', 'EU'), 1, now()
+                       jsonb_build_object('Segment', case when g % {matchEvery} = 0 then 'B2B' else 'B2C' end, 'Region', 'EU',
+                                          'Account number', 'AC-' || lpad(g::text, 7, '0')), 1, now()
                 from generate_series(1, @rows) g;
                 analyze customers;
                 """);
