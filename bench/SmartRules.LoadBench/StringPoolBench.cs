@@ -32,8 +32,7 @@ internal static class StringPoolBench
     private static double Median(Func<double> measure)
     {
         measure();
-        var rounds = Enumerable.Range(0, 5).Select(_ => measure()).Order().ToArray();
-        return rounds[rounds.Length / 2];
+        return Measure.Percentile([.. Enumerable.Range(0, 5).Select(_ => measure()).Order()], 0.5);
     }
 
     private static double NanosPerCall(StringPool pool, string[] values, int threads)
